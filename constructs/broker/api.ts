@@ -1,0 +1,459 @@
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, IConstruct } from 'constructs';
+import type { ISystemOfRecord } from '../back-office/system-of-record';
+import { pascal } from '../naming';
+
+/** One route of the broker: a capability's operation. */
+export interface BrokerRoute {
+  /** The capability, e.g. `orders`. */
+  readonly capability: string;
+  /** The operation, e.g. `submit`. */
+  readonly operation: string;
+  /** `command` sends to the intake queue; `query` reads the ledger. */
+  readonly kind: 'command' | 'query';
+  /** The resource path, e.g. `/orders/{orderId}`. */
+  readonly path: string;
+  /** The full OAuth scope a caller needs, e.g. `orders/write`. */
+  readonly scope: string;
+  /** Commands: the JSON Schema (draft 4) of the body. */
+  readonly body?: Record<string, unknown>;
+  /** Commands: the body field that identifies the record; echoed in the 202 answer. */
+  readonly idField?: string;
+  /** Queries: required query-string parameters. */
+  readonly queryParameters?: readonly string[];
+}
+
+/** A back-office capability as the broker sees it. */
+export interface BrokerTarget {
+  /** The capability's system of record. */
+  readonly system: ISystemOfRecord;
+  /**
+   * Physical name of the capability's integration role, so the back office can name it in its
+   * resource policies without a reference back to the broker.
+   * @default - a CloudFormation-generated name
+   */
+  readonly integrationRoleName?: string;
+}
+
+export interface BrokerApiProps {
+  readonly userPool: cognito.IUserPool;
+  readonly routes: readonly BrokerRoute[];
+  /** The back-office capabilities the routes lead to, by capability name. */
+  readonly targets: Readonly<Record<string, BrokerTarget>>;
+  /** Encrypts the log groups. Its policy must let CloudWatch Logs use it. */
+  readonly logKey: kms.IKey;
+  /** @default - a CloudFormation-generated name */
+  readonly restApiName?: string;
+  /** @default 'v1' */
+  readonly stageName?: string;
+  /** @default { rateLimit: 100, burstLimit: 200 } */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The broker's REST API: one route per capability operation, each behind a Cognito authorizer
+ * with the operation's scope, validated against the capability's contract, and integrated
+ * straight with the back office (SQS for commands, DynamoDB for queries) through one role per
+ * capability.
+ *
+ * Default settings:
+ * - regional endpoint; stage `v1` throttled at 100 requests/s, burst 200;
+ * - JSON access logs and execution logs at ERROR, in KMS-encrypted log groups kept one year;
+ * - X-Ray tracing and CloudWatch metrics on;
+ * - every request body and parameter validated; errors answered as JSON with the request id;
+ * - a synth-time check that no method (CORS preflight aside) lacks the Cognito authorizer and a
+ *   scope, whoever added it.
+ */
+export class BrokerApi extends Construct {
+  readonly restApi: apigw.RestApi;
+  readonly stage: apigw.Stage;
+  readonly accessLogs: logs.ILogGroup;
+  /** The integration role of each capability, by capability name. */
+  readonly integrationRoles = new Map<string, iam.IRole>();
+  private readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
+  private readonly validator: apigw.RequestValidator;
+  private readonly errorModel: apigw.Model;
+
+  constructor(scope: Construct, id: string, props: BrokerApiProps) {
+    super(scope, id);
+    const stageName = props.stageName ?? 'v1';
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      encryptionKey: props.logKey,
+      retention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.restApi = new apigw.RestApi(this, 'Resource', {
+      restApiName: props.restApiName,
+      description: 'Office Zones broker: the only door from the front office to the back office.',
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // API Gateway writes execution logs with an account-wide role; CDK makes it and the
+      // AWS::ApiGateway::Account that points at it.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: accessLogFormat(),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: props.throttle?.rateLimit ?? 100,
+        throttlingBurstLimit: props.throttle?.burstLimit ?? 200,
+      },
+    });
+    this.stage = this.restApi.deploymentStage;
+
+    // Execution logs go to a group API Gateway names after the API and stage; making it here
+    // gives it the key and the retention instead of an unencrypted group kept forever.
+    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${stageName}`,
+      encryptionKey: props.logKey,
+      retention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage.node.addDependency(executionLogs);
+
+    this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [props.userPool],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+    this.validator = new apigw.RequestValidator(this, 'Validator', {
+      restApi: this.restApi,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    this.errorModel = this.restApi.addModel('ErrorModel', {
+      contentType: 'application/json',
+      modelName: 'Error',
+      schema: {
+        schema: apigw.JsonSchemaVersion.DRAFT4,
+        title: 'Error',
+        type: apigw.JsonSchemaType.OBJECT,
+        required: ['message'],
+        properties: {
+          message: { type: apigw.JsonSchemaType.STRING },
+          requestId: { type: apigw.JsonSchemaType.STRING },
+        },
+      },
+    });
+    addJsonGatewayResponses(this.restApi);
+
+    for (const route of props.routes) {
+      const target = props.targets[route.capability];
+      if (!target)
+        throw new Error(
+          `route ${route.path} leads to capability ${route.capability}, which has no target`,
+        );
+      this.addRoute(route, target);
+    }
+
+    this.node.addValidation({ validate: () => unguardedMethods(this.restApi) });
+  }
+
+  /** The URL of the stage, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com/v1/`. */
+  get url(): string {
+    return this.restApi.url;
+  }
+
+  private addRoute(route: BrokerRoute, target: BrokerTarget) {
+    const role = this.integrationRole(route.capability, target);
+    const resource = this.restApi.root.resourceForPath(route.path);
+    const pathParams = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    const requestParameters: Record<string, boolean> = {};
+    for (const p of pathParams) requestParameters[`method.request.path.${p}`] = true;
+    for (const q of route.queryParameters ?? [])
+      requestParameters[`method.request.querystring.${q}`] = true;
+
+    const common: Partial<apigw.MethodOptions> = {
+      authorizationType: apigw.AuthorizationType.COGNITO,
+      authorizer: this.authorizer,
+      authorizationScopes: [route.scope],
+      requestValidator: this.validator,
+      operationName: `${route.capability}.${route.operation}`,
+    };
+
+    if (route.kind === 'command') {
+      const system = target.system;
+      if (!system.intakeQueue)
+        throw new Error(`capability ${route.capability} has commands but no intake queue`);
+      if (!route.body || !route.idField)
+        throw new Error(
+          `command ${route.capability}.${route.operation} needs a body schema and an idField`,
+        );
+      system.grantSubmit(role);
+      const model = this.restApi.addModel(
+        `${pascal(route.capability)}${pascal(route.operation)}Model`,
+        {
+          contentType: 'application/json',
+          modelName: `${pascal(route.capability)}${pascal(route.operation)}`,
+          schema: route.body as apigw.JsonSchema,
+        },
+      );
+      resource.addMethod('POST', commandIntegration(route, system, role), {
+        ...common,
+        requestModels: { 'application/json': model },
+        methodResponses: this.methodResponses(['202', '400', '502']),
+      });
+    } else {
+      target.system.grantRead(role);
+      resource.addMethod('GET', queryIntegration(route, target.system, role, pathParams), {
+        ...common,
+        requestParameters,
+        methodResponses: this.methodResponses(['200', '404', '502']),
+      });
+    }
+  }
+
+  private integrationRole(capability: string, target: BrokerTarget): iam.IRole {
+    let role = this.integrationRoles.get(capability);
+    if (!role) {
+      role = new iam.Role(this, `${pascal(capability)}IntegrationRole`, {
+        roleName: target.integrationRoleName,
+        description: `The broker's way into the ${capability} capability, and nothing else.`,
+        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        }),
+      });
+      this.integrationRoles.set(capability, role);
+    }
+    return role;
+  }
+
+  private methodResponses(codes: string[]): apigw.MethodResponse[] {
+    return codes.map((statusCode) => ({
+      statusCode,
+      responseModels: {
+        'application/json': statusCode.startsWith('2') ? apigw.Model.EMPTY_MODEL : this.errorModel,
+      },
+    }));
+  }
+}
+
+/** A JSON error body API Gateway fills in. */
+const ERROR_BODY = '{"message":$context.error.messageString,"requestId":"$context.requestId"}';
+
+/** Gateway errors (auth, validation, throttling) answered as JSON, validation with its reasons. */
+function addJsonGatewayResponses(api: apigw.RestApi) {
+  const responses: [string, apigw.ResponseType, string][] = [
+    [
+      'BadRequestBody',
+      apigw.ResponseType.BAD_REQUEST_BODY,
+      '{"message":"the request body is not valid","details":"$util.escapeJavaScript($context.error.validationErrorString)","requestId":"$context.requestId"}',
+    ],
+    [
+      'BadRequestParameters',
+      apigw.ResponseType.BAD_REQUEST_PARAMETERS,
+      '{"message":"the request parameters are not valid","details":"$util.escapeJavaScript($context.error.validationErrorString)","requestId":"$context.requestId"}',
+    ],
+    ['Default4xx', apigw.ResponseType.DEFAULT_4XX, ERROR_BODY],
+    ['Default5xx', apigw.ResponseType.DEFAULT_5XX, ERROR_BODY],
+  ];
+  for (const [id, type, body] of responses) {
+    api.addGatewayResponse(id, { type, templates: { 'application/json': body } });
+  }
+}
+
+/** JSON access log: who called (the app client), what, and how it ended. */
+function accessLogFormat(): apigw.AccessLogFormat {
+  return apigw.AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: '$context.requestId',
+      extendedRequestId: '$context.extendedRequestId',
+      requestTime: '$context.requestTime',
+      ip: '$context.identity.sourceIp',
+      clientId: '$context.authorizer.claims.client_id',
+      scope: '$context.authorizer.claims.scope',
+      httpMethod: '$context.httpMethod',
+      resourcePath: '$context.resourcePath',
+      status: '$context.status',
+      protocol: '$context.protocol',
+      responseLength: '$context.responseLength',
+      integrationStatus: '$context.integration.status',
+      integrationLatency: '$context.integration.latency',
+      wafStatus: '$context.waf.status',
+      errorMessage: '$context.error.message',
+      xrayTraceId: '$context.xrayTraceId',
+    }),
+  );
+}
+
+/** A VTL expression that renders a request value safely inside a JSON string. */
+function jsonString(expr: string): string {
+  return `"$util.escapeJavaScript(${expr}).replaceAll("\\\\'","'")"`;
+}
+
+/**
+ * Commands: `SendMessageBatch` with one entry whose id is the record's id. SQS echoes the entry
+ * id, which lets the 202 answer carry the order id (an integration response cannot read the
+ * request body). `sqs:SendMessage` authorises the batch call. The message body is the validated
+ * request; attributes say which client sent it, under which request id and operation.
+ */
+function commandIntegration(
+  route: BrokerRoute,
+  system: ISystemOfRecord,
+  role: iam.IRole,
+): apigw.Integration {
+  const queue = system.intakeQueue!;
+  const entry = 'SendMessageBatchRequestEntry.1';
+  const attributes: [string, string, string][] = [
+    ['clientId', 'String', '$context.authorizer.claims.client_id'],
+    ['requestId', 'String', '$context.requestId'],
+    ['operation', 'String', `${route.capability}.${route.operation}`],
+    ['receivedAt', 'Number', '$context.requestTimeEpoch'],
+  ];
+  const request = [
+    `#set($id = $input.path('$.${route.idField}'))`,
+    [
+      'Action=SendMessageBatch',
+      `${entry}.Id=$util.urlEncode($id)`,
+      `${entry}.MessageBody=$util.urlEncode($input.json('$'))`,
+      ...attributes.flatMap(([name, type, value], i) => [
+        `${entry}.MessageAttribute.${i + 1}.Name=${name}`,
+        `${entry}.MessageAttribute.${i + 1}.Value.DataType=${type}`,
+        `${entry}.MessageAttribute.${i + 1}.Value.StringValue=$util.urlEncode("${value}")`,
+      ]),
+    ].join('&'),
+  ].join('');
+  const accepted = [
+    "#set($ok = $input.path('$.SendMessageBatchResponse.SendMessageBatchResult.Successful'))",
+    '#if($ok && $ok.size() == 1)',
+    `{"${route.idField}":${jsonString('$ok[0].Id')},"status":"accepted","requestId":"$context.requestId"}`,
+    '#else',
+    '#set($context.responseOverride.status = 502)',
+    '{"message":"the back office did not accept the command","requestId":"$context.requestId"}',
+    '#end',
+  ].join('\n');
+  return new apigw.AwsIntegration({
+    service: 'sqs',
+    path: `${Aws.ACCOUNT_ID}/${queue.queueName}`,
+    integrationHttpMethod: 'POST',
+    options: {
+      credentialsRole: role,
+      passthroughBehavior: apigw.PassthroughBehavior.NEVER,
+      requestParameters: {
+        'integration.request.header.Content-Type': "'application/x-www-form-urlencoded'",
+        'integration.request.header.Accept': "'application/json'",
+      },
+      requestTemplates: { 'application/json': request },
+      integrationResponses: [
+        { statusCode: '202', responseTemplates: { 'application/json': accepted } },
+        {
+          statusCode: '400',
+          selectionPattern: '4\\d{2}',
+          responseTemplates: {
+            'application/json': `{"message":"the back office refused the command: ${route.idField} must be 1 to 80 letters, digits, hyphens or underscores","requestId":"$context.requestId"}`,
+          },
+        },
+        {
+          statusCode: '502',
+          selectionPattern: '5\\d{2}',
+          responseTemplates: {
+            'application/json':
+              '{"message":"the back office is unavailable","requestId":"$context.requestId"}',
+          },
+        },
+      ],
+    },
+  });
+}
+
+/**
+ * Queries: `GetItem` when every key of the ledger is given, otherwise `Query` on the partition
+ * key. The answer is the record's `view` attribute, the JSON the back office publishes for it;
+ * nothing else of the record leaves the back office.
+ */
+function queryIntegration(
+  route: BrokerRoute,
+  system: ISystemOfRecord,
+  role: iam.IRole,
+  pathParams: string[],
+): apigw.Integration {
+  const { partitionKey, sortKey } = system.ledgerKeys;
+  const given = new Set([...pathParams, ...(route.queryParameters ?? [])]);
+  const param = (name: string) => jsonString(`$input.params('${name}')`);
+  const single = given.has(partitionKey) && (!sortKey || given.has(sortKey));
+  const tableName = system.ledger.tableName;
+
+  let request: string;
+  let response: string;
+  if (single) {
+    const key = [partitionKey, ...(sortKey ? [sortKey] : [])]
+      .map((k) => `"${k}":{"S":${param(k)}}`)
+      .join(',');
+    request = `{"TableName":"${tableName}","Key":{${key}},"ConsistentRead":true,"ProjectionExpression":"#v","ExpressionAttributeNames":{"#v":"view"}}`;
+    response = [
+      "#set($view = $input.path('$.Item.view.S'))",
+      '#if("$!view" == "")',
+      '#set($context.responseOverride.status = 404)',
+      '{"message":"no such record","requestId":"$context.requestId"}',
+      '#else',
+      '$view',
+      '#end',
+    ].join('\n');
+  } else {
+    request =
+      `{"TableName":"${tableName}","KeyConditionExpression":"#pk = :pk",` +
+      `"ExpressionAttributeNames":{"#pk":"${partitionKey}","#v":"view"},` +
+      `"ExpressionAttributeValues":{":pk":{"S":${param(partitionKey)}}},"ProjectionExpression":"#v","Limit":100}`;
+    response = [
+      '{"items":[',
+      "#foreach($item in $input.path('$.Items'))$item.view.S#if($foreach.hasNext),#end#end",
+      '],"more":#if($input.path(\'$.LastEvaluatedKey\') != "")true#{else}false#end,"requestId":"$context.requestId"}',
+    ].join('');
+  }
+  return new apigw.AwsIntegration({
+    service: 'dynamodb',
+    action: single ? 'GetItem' : 'Query',
+    options: {
+      credentialsRole: role,
+      passthroughBehavior: apigw.PassthroughBehavior.NEVER,
+      requestTemplates: { 'application/json': request },
+      integrationResponses: [
+        { statusCode: '200', responseTemplates: { 'application/json': response } },
+        {
+          statusCode: '502',
+          selectionPattern: '[45]\\d{2}',
+          responseTemplates: {
+            'application/json':
+              '{"message":"the back office could not answer","requestId":"$context.requestId"}',
+          },
+        },
+      ],
+    },
+  });
+}
+
+/** Every method of the API that lacks the Cognito authorizer or a scope (OPTIONS aside). */
+function unguardedMethods(api: apigw.RestApi): string[] {
+  const errors: string[] = [];
+  const stack = Stack.of(api);
+  for (const node of api.node.findAll()) {
+    if (!(node instanceof apigw.CfnMethod)) continue;
+    const method = stack.resolve(node.httpMethod);
+    if (method === 'OPTIONS') continue;
+    const type = stack.resolve(node.authorizationType);
+    const scopes = stack.resolve(node.authorizationScopes) as unknown[] | undefined;
+    if (type !== apigw.AuthorizationType.COGNITO || !scopes || scopes.length === 0) {
+      errors.push(
+        `broker method ${method} ${methodPath(node)} must use the Cognito authorizer with at least one scope (found authorization ${type ?? 'NONE'}, scopes ${JSON.stringify(scopes ?? [])})`,
+      );
+    }
+  }
+  return errors;
+}
+
+function methodPath(node: IConstruct): string {
+  const method = node.node.scope;
+  return method instanceof apigw.Method ? method.resource.path : node.node.path;
+}

@@ -1,0 +1,321 @@
+import { z } from 'zod';
+
+/**
+ * The blueprint: a typed model of the enterprise that Office Zones builds.
+ *
+ * This file is the single source of truth for its shape. The JSON Schema that editors use
+ * (`blueprint.schema.json`) is generated from it, and `parseBlueprint` validates against it and
+ * then applies the rules that span several fields (see `rules.ts`).
+ */
+
+/** Zone names. They are also the values of the zone cost tag. */
+export const ZONES = ['front-office', 'back-office', 'integration'] as const;
+export type Zone = (typeof ZONES)[number];
+
+const NAME_MESSAGE =
+  'must be 2 to 30 lower-case letters, digits or single hyphens, starting with a letter';
+const name = () =>
+  z
+    .string()
+    .regex(/^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,29}$/, NAME_MESSAGE)
+    .meta({ description: 'A lower-case name, e.g. `web-shop`.' });
+
+const email = (description: string) =>
+  z.email({ error: 'must be an email address' }).meta({ description });
+
+const costCentre = () =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .meta({ description: 'The cost centre finance charges, e.g. `CC-3100`.' });
+
+const OPERATION_NAME = /^[a-z][a-zA-Z0-9]{0,31}$/;
+const SCOPE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const PATH = /^\/[a-z0-9-]+(?:\/(?:[a-z0-9-]+|\{[a-zA-Z][a-zA-Z0-9]*\}))*$/;
+const FIELD = /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/;
+
+/** One entry of the cost-tag contract: which tag key carries a value, and its format. */
+const TagRule = z
+  .strictObject({
+    key: z.string().meta({ description: 'The tag key, e.g. `CostCentre`.' }),
+    pattern: z
+      .string()
+      .meta({ description: 'A regular expression every value of this tag must match.' }),
+  })
+  .meta({ description: 'A tag key and the format its values must have.' });
+
+export const DEFAULT_COST_TAGS = {
+  zone: { key: 'Zone', pattern: '^(front-office|back-office|integration)$' },
+  costCentre: { key: 'CostCentre', pattern: '^CC-[0-9]{4}$' },
+  owner: { key: 'Owner', pattern: '^[a-zA-Z0-9._+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$' },
+  product: { key: 'Product', pattern: '^[a-z][a-z0-9-]{1,29}$' },
+  environment: { key: 'Environment', pattern: '^[a-z][a-z0-9-]{0,15}$' },
+};
+
+const CostTagContract = z
+  .strictObject({
+    zone: TagRule.default(DEFAULT_COST_TAGS.zone),
+    costCentre: TagRule.default(DEFAULT_COST_TAGS.costCentre),
+    owner: TagRule.default(DEFAULT_COST_TAGS.owner),
+    product: TagRule.default(DEFAULT_COST_TAGS.product),
+    environment: TagRule.default(DEFAULT_COST_TAGS.environment),
+    additional: z.record(z.string(), z.string()).default({}).meta({
+      description: 'Further tags put on every resource, e.g. `{"DataClass": "internal"}`.',
+    }),
+  })
+  .meta({
+    description:
+      'The cost-attribution contract: the tag keys every taggable resource carries and the format of their values.',
+  });
+
+const JsonSchemaObject = z
+  .record(z.string(), z.unknown())
+  .meta({ description: 'A JSON Schema (draft 4, as API Gateway models use) of type `object`.' });
+
+const Operation = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(OPERATION_NAME, 'must be a camelCase name of at most 32 characters')
+      .meta({ description: 'The operation, e.g. `submit`, `get`, `listItems`.' }),
+    kind: z.enum(['command', 'query']).meta({
+      description:
+        '`command`: changes the system of record through its intake queue. `query`: reads its ledger.',
+    }),
+    path: z
+      .string()
+      .regex(PATH, 'must be a path like /orders or /orders/{orderId}')
+      .meta({ description: 'The broker route, under `/<capability>`, e.g. `/orders/{orderId}`.' }),
+    scope: z
+      .string()
+      .regex(SCOPE_NAME, 'must be a lower-case scope name such as read or write')
+      .optional()
+      .meta({
+        description:
+          'The scope within the capability a caller needs. Default: `write` for a command, `read` for a query.',
+      }),
+    body: JsonSchemaObject.optional().meta({
+      description: 'Commands: the JSON Schema of the request body.',
+    }),
+    idField: z.string().regex(FIELD, 'must be a field name').optional().meta({
+      description:
+        "Commands: the body field that identifies the record (required in the body, makes the command idempotent). Default: the ledger's partition key.",
+    }),
+    queryParameters: z
+      .array(z.string().regex(FIELD, 'must be a field name'))
+      .optional()
+      .meta({ description: 'Queries: required query-string parameters, e.g. `["category"]`.' }),
+  })
+  .meta({ description: 'One operation of a capability, exposed by the broker as one route.' });
+
+const Capability = z
+  .strictObject({
+    name: name().meta({
+      description: 'The capability, e.g. `orders`. Also its OAuth resource server.',
+    }),
+    description: z.string().min(1).max(256),
+    owner: email('Who runs this system of record.'),
+    costCentre: costCentre().optional().meta({
+      description: "The cost centre of this capability's run cost. Default: the back office's.",
+    }),
+    change: z
+      .strictObject({
+        owner: email('Who approves changes to this capability.'),
+        reference: z
+          .string()
+          .regex(/^[A-Z][A-Z0-9]*-[0-9]+$/, 'must be a change ticket id such as CHG-1042')
+          .meta({ description: 'The change ticket that approved the current definition.' }),
+      })
+      .meta({ description: 'Change control: who owns changes and the ticket of the last one.' }),
+    ledger: z
+      .strictObject({
+        partitionKey: z.string().regex(FIELD, 'must be a field name'),
+        sortKey: z.string().regex(FIELD, 'must be a field name').optional(),
+      })
+      .meta({ description: "The keys of the capability's system-of-record table." }),
+    operations: z.array(Operation).min(1, 'a capability needs at least one operation'),
+  })
+  .meta({ description: 'A back-office system of record and the operations it offers.' });
+
+const Throttle = z
+  .strictObject({
+    rateLimit: z.number().positive().meta({ description: 'Steady requests per second.' }),
+    burstLimit: z.int().positive().meta({ description: 'Bucket size for bursts.' }),
+  })
+  .meta({ description: 'An API Gateway throttle.' });
+
+const Partner = z
+  .strictObject({
+    name: name(),
+    description: z.string().max(256).optional(),
+    owner: email('Who at the enterprise is accountable for this partner.'),
+    scopes: z
+      .array(z.string())
+      .meta({ description: 'The scopes it may use, e.g. `catalog/read`.' }),
+    throttle: Throttle.optional(),
+  })
+  .meta({
+    description: 'An external partner declared in the blueprint (others join at run time).',
+  });
+
+const Web = z
+  .strictObject({
+    countries: z
+      .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'))
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'The markets served; CloudFront refuses viewers elsewhere. Default: no geo restriction.',
+      }),
+    webAclArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global\/webacl\/.+$/,
+        'must be the ARN of a CLOUDFRONT-scope web ACL in us-east-1',
+      )
+      .optional()
+      .meta({
+        description:
+          'A CLOUDFRONT-scope WAF web ACL (made in us-east-1) to attach to the distribution.',
+      }),
+    customDomain: z
+      .strictObject({
+        domainName: z
+          .string()
+          .regex(
+            /^(?!-)[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+$/,
+            'must be a lower-case domain name',
+          ),
+        certificateArn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate\/.+$/,
+            'must be the ARN of an ACM certificate in us-east-1',
+          ),
+      })
+      .optional()
+      .meta({ description: 'A custom domain and its certificate; viewers then need TLS 1.2.' }),
+  })
+  .meta({ description: 'A static web front end on S3 and CloudFront.' });
+
+const Api = z
+  .strictObject({
+    memoryMb: z.int().min(128).max(10240).default(256),
+    timeoutSeconds: z.int().min(1).max(29).default(10),
+  })
+  .meta({ description: 'An HTTP API with a Lambda handler that calls the broker.' });
+
+const Data = z
+  .strictObject({
+    partitionKey: z.string().regex(FIELD, 'must be a field name').default('pk'),
+    sortKey: z.string().regex(FIELD, 'must be a field name').optional(),
+  })
+  .meta({ description: 'A DynamoDB table, on demand.' });
+
+const Product = z
+  .strictObject({
+    name: name().meta({ description: 'The product, e.g. `web-shop`. Also its stack name suffix.' }),
+    description: z.string().max(256).optional(),
+    owner: email('The product owner; receives budget alerts.'),
+    costCentre: costCentre(),
+    monthlyBudgetUsd: z
+      .number({ error: 'must be a number' })
+      .positive('must be greater than zero')
+      .meta({ description: 'The monthly AWS budget in US dollars.' }),
+    components: z
+      .strictObject({ web: Web.optional(), api: Api.optional(), data: Data.optional() })
+      .meta({ description: 'What the product runs; each is optional.' }),
+    consumes: z
+      .array(z.string())
+      .default([])
+      .meta({ description: 'Broker scopes it consumes, e.g. `orders/write`.' }),
+    throttle: Throttle.optional(),
+  })
+  .meta({ description: 'A front-office digital product, deployed as its own stack.' });
+
+export const BlueprintSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    enterprise: z.string().min(1).max(128).meta({ description: 'The enterprise, for reports.' }),
+    environment: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be 1 to 16 lower-case letters, digits or hyphens')
+      .meta({ description: 'The environment, e.g. `dev` or `prod`.' }),
+    stackPrefix: z
+      .string()
+      .regex(
+        /^[A-Z][A-Za-z0-9]{0,23}$/,
+        'must be 1 to 24 letters or digits, starting with a capital',
+      )
+      .default('OfficeZones')
+      .meta({ description: 'Prefix of every stack name and physical name.' }),
+    costTags: CostTagContract.default({
+      ...DEFAULT_COST_TAGS,
+      additional: {},
+    }),
+    backOffice: z.strictObject({
+      owner: email('IT owner of the back office.'),
+      costCentre: costCentre(),
+      operationsEmail: email('Where IT operations receive alarms.'),
+      backup: z
+        .strictObject({
+          dailyRetentionDays: z.int().default(35),
+          monthlyRetentionDays: z.int().default(365),
+          vaultLock: z
+            .strictObject({
+              minRetentionDays: z.int().positive(),
+              maxRetentionDays: z.int().positive().optional(),
+              changeableForDays: z.int().min(3).default(3),
+            })
+            .optional()
+            .meta({ description: 'Locks the vault (compliance mode after the grace period).' }),
+        })
+        .default({ dailyRetentionDays: 35, monthlyRetentionDays: 365 }),
+      capabilities: z.array(Capability).min(1, 'the back office needs at least one capability'),
+    }),
+    broker: z.strictObject({
+      owner: email('IT owner of the broker.'),
+      costCentre: costCentre(),
+      domainPrefix: z
+        .string()
+        .regex(
+          /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+          'must be lower-case letters, digits and hyphens (at most 63)',
+        )
+        .meta({ description: 'The Cognito domain prefix of the OAuth endpoints.' }),
+      accessTokenValidityMinutes: z.int().min(5).max(1440).default(60),
+      throttle: Throttle.default({ rateLimit: 100, burstLimit: 200 }),
+      wafRateLimitPerIp: z
+        .int()
+        .min(10)
+        .max(2_000_000_000)
+        .default(1000)
+        .meta({ description: 'Requests per 5 minutes from one IP before WAF blocks it.' }),
+      partners: z.array(Partner).default([]),
+    }),
+    frontOffice: z.strictObject({
+      products: z.array(Product),
+    }),
+    organization: z
+      .strictObject({
+        frontOfficeOuIds: z.array(z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/)),
+        backOfficeOuIds: z.array(z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/)),
+      })
+      .optional()
+      .meta({ description: 'Organisation units to attach the Office Zones policies to.' }),
+  })
+  .meta({
+    title: 'Office Zones blueprint',
+    description:
+      'An enterprise as a front-office zone, a back-office zone and the broker between them.',
+  });
+
+export type BlueprintInput = z.input<typeof BlueprintSchema>;
+export type Blueprint = z.output<typeof BlueprintSchema>;
+export type Capability = Blueprint['backOffice']['capabilities'][number];
+export type Operation = Capability['operations'][number];
+export type Product = Blueprint['frontOffice']['products'][number];
+export type Partner = Blueprint['broker']['partners'][number];
+export type CostTagContract = Blueprint['costTags'];
+export type TagRole = Exclude<keyof CostTagContract, 'additional'>;

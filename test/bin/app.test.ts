@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CDK_CONTEXT } from '../helpers';
+
+const root = path.join(__dirname, '..', '..');
+
+/** Runs bin/app.ts the way the CDK CLI does: context in CDK_CONTEXT_JSON, output in CDK_OUTDIR. */
+function runApp(context: Record<string, unknown>) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-app-'));
+  const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'bin/app.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, ...context }),
+      CDK_VALIDATION: 'false',
+    },
+  });
+  const files = fs.readdirSync(outdir);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return { status: result.status, stderr: result.stderr, files };
+}
+
+describe('bin/app.ts', () => {
+  test('builds a valid custom blueprint file instead of the reference', () => {
+    const { status, stderr, files } = runApp({ blueprint: 'examples/blueprints/bakery.yaml' });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(files.filter((f) => f.endsWith('.template.json')).sort()).toEqual([
+      'Bakery-test-BackOffice.template.json',
+      'Bakery-test-Broker.template.json',
+      'Bakery-test-Product-cake-shop.template.json',
+    ]);
+  });
+
+  test('fails with every problem of a broken file by path, no stack trace and no templates', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-broken-'));
+    const file = path.join(dir, 'broken.yaml');
+    const text = fs
+      .readFileSync(path.join(root, 'examples/blueprints/bakery.yaml'), 'utf8')
+      .replace('costCentre: CC-0300', 'costCentre: bakery')
+      .replace(
+        'consumes: [orders/write, orders/read]',
+        'consumes: [orders/write, cakes/read]\n      colour: pink',
+      );
+    fs.writeFileSync(file, text);
+    const { status, stderr, files } = runApp({ blueprint: file });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(status).toBe(1);
+    expect(stderr).toContain('broken.yaml is not a valid Office Zones blueprint (3 problems):');
+    expect(stderr).toContain('frontOffice.products[0].costCentre: must match ^CC-[0-9]{4}$');
+    expect(stderr).toContain(
+      'frontOffice.products[0].consumes[1]: product cake-shop consumes scope cakes/read, which no capability offers',
+    );
+    expect(stderr).toContain(
+      'frontOffice.products[0].colour: is not a known key (received: "pink")',
+    );
+    expect(stderr).not.toMatch(/\s+at .+:\d+:\d+/);
+    expect(files.filter((f) => f.endsWith('.template.json'))).toEqual([]);
+  });
+});

@@ -1,0 +1,304 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { BackOfficeZone } from '../../../constructs/back-office/back-office-zone';
+import { Broker } from '../../../constructs/broker/broker';
+import { testStack } from '../../helpers';
+
+const ORDER_SCHEMA = {
+  type: 'object',
+  required: ['orderId'],
+  properties: { orderId: { type: 'string', pattern: '^[A-Za-z0-9-]{8,64}$' } },
+};
+
+function broker(stack: Stack = testStack()) {
+  const backOffice = new BackOfficeZone(stack, 'BackOffice', {
+    capabilities: [
+      { name: 'orders', ledger: { partitionKey: 'orderId' }, acceptsCommands: true },
+      {
+        name: 'catalog',
+        ledger: { partitionKey: 'category', sortKey: 'sku' },
+        acceptsCommands: false,
+      },
+    ],
+  });
+  const b = new Broker(stack, 'Broker', {
+    domainPrefix: 'acme-dev',
+    routes: [
+      {
+        capability: 'orders',
+        operation: 'submit',
+        kind: 'command',
+        path: '/orders',
+        scope: 'orders/write',
+        body: ORDER_SCHEMA,
+        idField: 'orderId',
+      },
+      {
+        capability: 'orders',
+        operation: 'get',
+        kind: 'query',
+        path: '/orders/{orderId}',
+        scope: 'orders/read',
+      },
+      {
+        capability: 'catalog',
+        operation: 'listItems',
+        kind: 'query',
+        path: '/catalog/items',
+        scope: 'catalog/read',
+        queryParameters: ['category'],
+      },
+    ],
+    targets: {
+      orders: {
+        system: backOffice.capability('orders'),
+        integrationRoleName: 'acme-dev-broker-orders',
+      },
+      catalog: { system: backOffice.capability('catalog') },
+    },
+    consumers: [
+      { clientName: 'product.web-shop', scopes: ['orders/write', 'catalog/read'] },
+      { clientName: 'partner.marketplace', scopes: ['catalog/read'] },
+    ],
+  });
+  return { stack, backOffice, broker: b };
+}
+
+describe('Broker identity', () => {
+  test('the user pool is IT-grade: MFA, strong passwords, Plus plan with threat protection, deletion protection', () => {
+    const { stack } = broker();
+    Template.fromStack(stack).hasResource('AWS::Cognito::UserPool', {
+      Properties: Match.objectLike({
+        MfaConfiguration: 'ON',
+        DeletionProtection: 'ACTIVE',
+        UserPoolTier: 'PLUS',
+        UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        Policies: {
+          PasswordPolicy: Match.objectLike({
+            MinimumLength: 14,
+            RequireSymbols: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+          }),
+        },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('a domain serves the OAuth endpoints', () => {
+    const { stack } = broker();
+    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: 'acme-dev',
+    });
+  });
+
+  test('one resource server per capability, with the scopes its operations need', () => {
+    const { stack } = broker();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Cognito::UserPoolResourceServer', 2);
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'orders',
+      Scopes: [
+        { ScopeName: 'read', ScopeDescription: Match.anyValue() },
+        { ScopeName: 'write', ScopeDescription: Match.anyValue() },
+      ],
+    });
+  });
+
+  test('one app client per consumer: client credentials, a secret, only its scopes', () => {
+    const { stack } = broker();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: 'partner.marketplace',
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: [
+        { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('CatalogResourceServer') }, '/read']] },
+      ],
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+  });
+});
+
+describe('Broker API', () => {
+  test('every method has the Cognito authorizer and its operation scope', () => {
+    const { stack } = broker();
+    const template = Template.fromStack(stack);
+    const methods = template.findResources('AWS::ApiGateway::Method');
+    const scopes = Object.values(methods).map((m: any) => [
+      m.Properties.HttpMethod,
+      m.Properties.AuthorizationType,
+      m.Properties.AuthorizationScopes,
+    ]);
+    expect(scopes).toEqual(
+      expect.arrayContaining([
+        ['POST', 'COGNITO_USER_POOLS', ['orders/write']],
+        ['GET', 'COGNITO_USER_POOLS', ['orders/read']],
+        ['GET', 'COGNITO_USER_POOLS', ['catalog/read']],
+      ]),
+    );
+    expect(scopes).toHaveLength(3);
+  });
+
+  test('POST /orders validates the body and sends it straight to the intake queue', () => {
+    const { stack, backOffice } = broker();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Schema: ORDER_SCHEMA,
+    });
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      RequestValidatorId: Match.anyValue(),
+      RequestModels: { 'application/json': Match.anyValue() },
+      Integration: Match.objectLike({
+        Type: 'AWS',
+        IntegrationHttpMethod: 'POST',
+        Uri: {
+          'Fn::Join': [
+            '',
+            Match.arrayWith([
+              ':sqs:path/',
+              { Ref: 'AWS::AccountId' },
+              '/',
+              {
+                'Fn::GetAtt': [
+                  stack.getLogicalId(
+                    backOffice.capability('orders').intakeQueue!.node.defaultChild as any,
+                  ),
+                  'QueueName',
+                ],
+              },
+            ]),
+          ],
+        },
+        RequestTemplates: {
+          'application/json': Match.stringLikeRegexp(
+            'Action=SendMessageBatch.*MessageAttribute\\.1\\.Name=clientId.*Name=requestId',
+          ),
+        },
+        IntegrationResponses: Match.arrayWith([Match.objectLike({ StatusCode: '202' })]),
+      }),
+    });
+  });
+
+  test('the orders integration role may do exactly what the orders routes need, nothing else', () => {
+    const { stack } = broker();
+    const template = Template.fromStack(stack);
+    const roles = template.findResources('AWS::IAM::Role', {
+      Properties: { RoleName: 'acme-dev-broker-orders' },
+    });
+    const [roleId] = Object.keys(roles);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) =>
+      p.Properties.Roles.some((r: any) => r.Ref === roleId),
+    );
+    const actions = policies.flatMap((p: any) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: any) => [].concat(s.Action)),
+    );
+    expect(actions.sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'kms:Decrypt',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'sqs:SendMessage',
+    ]);
+  });
+
+  test('queries read the ledger: GetItem by id, Query by partition key', () => {
+    const { stack } = broker();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      RequestParameters: { 'method.request.path.orderId': true },
+      Integration: Match.objectLike({
+        Uri: { 'Fn::Join': ['', Match.arrayWith([':dynamodb:action/GetItem'])] },
+      }),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      RequestParameters: { 'method.request.querystring.category': true },
+      Integration: Match.objectLike({
+        Uri: { 'Fn::Join': ['', Match.arrayWith([':dynamodb:action/Query'])] },
+      }),
+    });
+  });
+
+  test('the stage logs JSON access logs to an encrypted group, traces and throttles', () => {
+    const { stack } = broker();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('"clientId":"\\$context.authorizer.claims.client_id"'),
+      },
+      MethodSettings: [
+        Match.objectLike({
+          LoggingLevel: 'ERROR',
+          ThrottlingRateLimit: 100,
+          ThrottlingBurstLimit: 200,
+          HttpMethod: '*',
+          ResourcePath: '/*',
+        }),
+      ],
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', {
+      KmsKeyId: Match.anyValue(),
+      RetentionInDays: 365,
+    });
+  });
+
+  test('a WAF web ACL with the managed rule groups and a rate limit guards the stage', () => {
+    const { stack } = broker();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: [
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' },
+          },
+        }),
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: {
+              VendorName: 'AWS',
+              Name: 'AWSManagedRulesKnownBadInputsRuleSet',
+            },
+          },
+        }),
+        Match.objectLike({
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: 1000, AggregateKeyType: 'IP' } },
+        }),
+      ],
+    });
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+
+  test('fails synth when a method is added without the Cognito authorizer, whenever it was added', () => {
+    const { stack, broker: b } = broker();
+    b.api.restApi.root.addResource('health').addMethod('GET', new apigw.MockIntegration());
+    expect(() => Template.fromStack(stack)).toThrow(
+      /broker method GET \/health must use the Cognito authorizer with at least one scope \(found authorization NONE/,
+    );
+  });
+
+  test('CORS preflight methods are allowed without an authorizer', () => {
+    const { stack, broker: b } = broker();
+    b.api.restApi.root
+      .addResource('public')
+      .addCorsPreflight({ allowOrigins: ['https://shop.example'] });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
