@@ -7,6 +7,7 @@ import {
   REFERENCE_BLUEPRINT,
 } from '../lib/blueprint';
 import { buildOfficeZones } from '../lib/office-zones';
+import { writeReports } from '../lib/reports';
 import { registerSecurityChecks } from '../lib/security';
 
 // The CDK app. `npx cdk synth` builds the reference blueprint; `-c blueprint=<file>` builds yours.
@@ -25,6 +26,8 @@ try {
   process.exit(1);
 }
 
-buildOfficeZones(app, blueprint);
+const stacks = buildOfficeZones(app, blueprint);
 registerSecurityChecks(app);
 app.synth();
+// Reports for finance, security and IT go next to the templates, also when a check failed.
+writeReports({ outdir: app.outdir, blueprint, stacks });

@@ -8,3 +8,4 @@ export * from './cost-attribution/cost-attribution';
 export * from './front-office/digital-product';
 export * from './front-office/static-web';
 export * from './naming';
+export * from './shared/node-function';

@@ -32,3 +32,35 @@ export function integrationRoleName(
 ): string {
   return iamName(blueprint, 'broker', capability);
 }
+
+/** The root of the SSM parameters a blueprint's stacks publish, e.g. `/office-zones/OfficeZones/dev`. */
+export function parameterRoot(blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>): string {
+  return `/office-zones/${blueprint.stackPrefix}/${blueprint.environment}`;
+}
+
+/** SSM parameters the broker stack publishes at deploy time, for runtimes and the operations CLI. */
+export function brokerParameterNames(blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>) {
+  const root = `${parameterRoot(blueprint)}/broker`;
+  return {
+    userPoolId: `${root}/user-pool-id`,
+    apiUrl: `${root}/api-url`,
+    tokenUrl: `${root}/token-url`,
+    manifest: `${root}/manifest`,
+  } as const;
+}
+
+/** The role a front-office product's compute runs as; the only reader of its broker credentials. */
+export function productRuntimeRoleName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  product: string,
+): string {
+  return iamName(blueprint, 'product', product, 'runtime');
+}
+
+/** The Secrets Manager secret that holds a product's broker client id and secret. */
+export function productCredentialsSecretName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  product: string,
+): string {
+  return `${parameterRoot(blueprint).slice(1)}/broker/clients/product.${product}`;
+}

@@ -4,6 +4,7 @@ import { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import type { Blueprint } from '../blueprint';
 import { costTags } from '../cost-tags';
+import { registerZone } from '../zones';
 
 export interface BackOfficeStackProps extends StackProps {
   readonly blueprint: Blueprint;
@@ -28,6 +29,7 @@ export class BackOfficeStack extends Stack {
       tags: zoneTags,
       ...props,
     });
+    registerZone(this, 'back-office');
 
     this.zone = new BackOfficeZone(this, 'Zone', {
       keyDescription: `${blueprint.enterprise} back office (${blueprint.environment})`,

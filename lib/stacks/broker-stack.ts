@@ -7,6 +7,7 @@ import { applyCostTags } from '../../constructs/cost-attribution/cost-attributio
 import { acknowledge } from '../../policies/acknowledge';
 import { Blueprint, clientName, consumers, operationScope, physicalNamePrefix } from '../blueprint';
 import { costTags } from '../cost-tags';
+import { registerZone } from '../zones';
 import { integrationRoleName } from '../names';
 
 export interface BrokerStackProps extends StackProps {
@@ -33,6 +34,7 @@ export class BrokerStack extends Stack {
       tags,
       ...props,
     });
+    registerZone(this, 'integration');
 
     const routes: BrokerRoute[] = blueprint.backOffice.capabilities.flatMap((capability) =>
       capability.operations.map((op) => ({

@@ -5,6 +5,7 @@ import { DigitalProduct } from '../../constructs/front-office/digital-product';
 import { acknowledge } from '../../policies/acknowledge';
 import type { Blueprint, Product } from '../blueprint';
 import { costTags } from '../cost-tags';
+import { registerZone } from '../zones';
 
 export interface ProductStackProps extends StackProps {
   readonly blueprint: Blueprint;
@@ -28,6 +29,7 @@ export class ProductStack extends Stack {
       tags,
       ...props,
     });
+    registerZone(this, 'front-office');
 
     this.product = new DigitalProduct(this, 'Product', {
       name: product.name,

@@ -1,0 +1,22 @@
+import type { Blueprint } from '../blueprint';
+import type { OfficeZonesStacks } from '../office-zones';
+import { writeBrokerManifest } from './broker-manifest-report';
+
+/** What a report is written from: the synthesized app. */
+export interface ReportContext {
+  /** The cloud assembly directory (`cdk.out`). */
+  readonly outdir: string;
+  readonly blueprint: Blueprint;
+  readonly stacks: OfficeZonesStacks;
+}
+
+/** Writes one or more files into the cloud assembly directory and returns their names. */
+export type ReportWriter = (ctx: ReportContext) => string[];
+
+/** Every report `cdk synth` writes next to the templates, in order. */
+export const REPORTS: readonly ReportWriter[] = [writeBrokerManifest];
+
+/** Writes every report after synth. */
+export function writeReports(ctx: ReportContext): string[] {
+  return REPORTS.flatMap((write) => write(ctx));
+}

@@ -1,0 +1,37 @@
+import { brokerManifest } from '../../lib/broker-manifest';
+import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../lib/blueprint';
+
+describe('brokerManifest', () => {
+  const manifest = brokerManifest(parseBlueprint(REFERENCE_BLUEPRINT));
+
+  test('lists every scope with the operations that need it', () => {
+    expect(manifest.scopes).toEqual([
+      { scope: 'orders/read', capability: 'orders', operations: ['get'] },
+      { scope: 'orders/write', capability: 'orders', operations: ['submit'] },
+      { scope: 'catalog/read', capability: 'catalog', operations: ['listItems'] },
+    ]);
+  });
+
+  test('names every declared consumer as the broker names its app client', () => {
+    expect(manifest.consumers.map((c) => [c.clientName, c.scopes])).toEqual([
+      ['product.web-shop', ['catalog/read', 'orders/write', 'orders/read']],
+      ['product.loyalty', ['orders/read']],
+      ['partner.marketplace', ['catalog/read']],
+    ]);
+  });
+
+  test('leaves deploy-time values null and says where the deployed broker publishes them', () => {
+    expect(manifest.userPool).toEqual({
+      name: 'OfficeZones-dev-broker',
+      id: null,
+      idParameter: '/office-zones/OfficeZones/dev/broker/user-pool-id',
+    });
+    expect(manifest.routes).toContainEqual({
+      method: 'POST',
+      path: '/orders',
+      scope: 'orders/write',
+      operation: 'orders.submit',
+      kind: 'command',
+    });
+  });
+});
