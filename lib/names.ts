@@ -46,7 +46,17 @@ export function brokerParameterNames(blueprint: Pick<Blueprint, 'stackPrefix' | 
     apiUrl: `${root}/api-url`,
     tokenUrl: `${root}/token-url`,
     manifest: `${root}/manifest`,
+    /** The key that encrypts delivered credentials; product runtimes decrypt with it via Secrets Manager. */
+    credentialsKeyArn: `${root}/credentials-key-arn`,
   } as const;
+}
+
+/** SSM parameter with the ARN of a product's broker credentials secret. */
+export function productCredentialsParameterName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  product: string,
+): string {
+  return `${parameterRoot(blueprint)}/broker/clients/product.${product}/secret-arn`;
 }
 
 /** The role a front-office product's compute runs as; the only reader of its broker credentials. */
