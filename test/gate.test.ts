@@ -21,9 +21,10 @@ function synthWithGate(
   delete process.env.CDK_VALIDATION;
   try {
     const app = new App({ outdir, context: CDK_CONTEXT });
-    const stacks = buildOfficeZones(app, parseBlueprint(REFERENCE_BLUEPRINT));
+    const blueprint = parseBlueprint(REFERENCE_BLUEPRINT);
+    const stacks = buildOfficeZones(app, blueprint);
     change?.(stacks);
-    registerSecurityChecks(app);
+    registerSecurityChecks(app, blueprint);
     app.synth();
   } finally {
     process.env.CDK_VALIDATION = saved;

@@ -1,5 +1,6 @@
 import type { Blueprint } from '../blueprint';
 import type { OfficeZonesStacks } from '../office-zones';
+import type { SecurityChecks } from '../security';
 import { writeBrokerManifest } from './broker-manifest-report';
 
 /** What a report is written from: the synthesized app. */
@@ -8,6 +9,11 @@ export interface ReportContext {
   readonly outdir: string;
   readonly blueprint: Blueprint;
   readonly stacks: OfficeZonesStacks;
+  /**
+   * The security packs that ran, for the security reports.
+   * @default - no packs were registered
+   */
+  readonly security?: SecurityChecks;
 }
 
 /** Writes one or more files into the cloud assembly directory and returns their names. */
