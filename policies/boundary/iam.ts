@@ -114,47 +114,41 @@ export function reachInZone(
 
 function literalReach(
   index: BoundaryIndex,
-  pattern: string,
+  rendered: string,
   zone: 'back-office' | 'front-office',
   services: Set<string>,
 ): Reach[] {
-  const zoneResources = [...index.resources()].filter((r) => r.stack.zone === zone);
-  if (zoneResources.length === 0) return [];
-  const zoneServices = new Set(zoneResources.map((r) => serviceOf(r.resource.Type)));
+  const zoneServices = new Set(
+    [...index.resources()]
+      .filter((r) => r.stack.zone === zone)
+      .map((r) => serviceOf(r.resource.Type)),
+  );
   const wanted = (service: string) =>
-    services.has('*') ? zoneServices.has(service) : services.has(service);
+    (services.has('*') || services.has(service)) && zoneServices.has(service);
+  // Deploy-time values (partition, region, account, references) match anything.
+  const pattern = rendered.replace(/\$\{[^}]*\}/g, '*');
 
   if (pattern === '*') {
-    const reached = [...zoneServices].filter((s) => wanted(s) && isDataService(s));
-    return reached.map((s) => ({ finding: `*:${s}` }));
+    return [...zoneServices]
+      .filter((s) => wanted(s) && isDataService(s))
+      .map((s) => ({ finding: `*:${s}` }));
   }
   const arn = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/.exec(pattern);
   if (!arn) return [];
-  const service = arn[2].replace(/\$\{[^}]*\}/g, '*');
-  const resourcePart = arn[5];
-  const serviceMatches = (s: string) => globMatch(service, s) && (service !== '*' || wanted(s));
-  if (![...zoneServices].some(serviceMatches)) return [];
+  const [, , service, , , resourcePart] = arn;
+  const segments = resourcePart.toLowerCase().split(/[/:]/);
+  const last = segments[segments.length - 1];
+  const names = index.zoneNames(zone).map((n) => n.toLowerCase());
 
-  // The last segment of the resource (after `/` or `:`) carries the name.
-  const segment = resourcePart.split(/[/:]/).pop() ?? '';
-  const head = segment.replace(/\$\{[^}]*\}/g, '*').split(/[*?]/)[0];
-  const wildcard = /[*?]|\$\{/.test(segment);
-  const names = index.zoneNames(zone);
-  for (const name of names) {
-    const lowerName = name.toLowerCase();
-    const lowerPattern = resourcePart.toLowerCase();
-    if (wildcard) {
-      if (lowerName.startsWith(head.toLowerCase()) || head.toLowerCase().startsWith(lowerName)) {
-        return [{ finding: pattern }];
-      }
-    } else if (
-      lowerPattern.split(/[/:]/).includes(lowerName) ||
-      lowerPattern.split(/[/:]/).some((part) => part.startsWith(`${lowerName}-`))
-    ) {
-      return [{ finding: pattern }];
-    }
+  if (/[*?]/.test(last)) {
+    // A wildcard reaches the zone when the zone has such resources and the name part could be theirs.
+    if (![...zoneServices].some((s) => globMatch(service, s) && wanted(s))) return [];
+    const head = last.split(/[*?]/)[0];
+    const covers = names.some((n) => n.startsWith(head) || head.startsWith(n));
+    return covers ? [{ finding: rendered }] : [];
   }
-  return [];
+  const named = segments.some((part) => names.some((n) => part === n || part.startsWith(`${n}-`)));
+  return named ? [{ finding: rendered }] : [];
 }
 
 function isDataService(service: string): boolean {

@@ -112,7 +112,11 @@ function publicBucket(props: Record<string, unknown>): string[] {
     'IgnorePublicAcls',
     'RestrictPublicBuckets',
   ];
-  if (!isObject(block) || flags.some((f) => block[f] !== true && block[f] !== 'true')) {
+  // Without a configuration S3 blocks all public access to a new bucket; with one, every flag must be on.
+  if (
+    block !== undefined &&
+    (!isObject(block) || flags.some((f) => block[f] !== true && block[f] !== 'true'))
+  ) {
     out.push('PublicBucket::BlockPublicAccess');
   }
   if (
