@@ -16,7 +16,11 @@ function runApp(context: Record<string, unknown>) {
       ...process.env,
       CDK_OUTDIR: outdir,
       // No Lambda bundling: these tests are about the blueprint, not the assets.
-      CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context }),
+      CDK_CONTEXT_JSON: JSON.stringify({
+        ...CDK_CONTEXT,
+        'aws:cdk:bundling-stacks': [],
+        ...context,
+      }),
       CDK_VALIDATION: 'false',
     },
   });

@@ -139,7 +139,8 @@ describe('BackOfficeZone systems of record', () => {
     )[0] as any;
     const statements = orders.Properties.ResourcePolicy.PolicyDocument.Statement;
     const readDeny = statements.find(
-      (s: any) => s.Effect === 'Deny' && ([] as string[]).concat(s.Action).includes('dynamodb:GetItem'),
+      (s: any) =>
+        s.Effect === 'Deny' && ([] as string[]).concat(s.Action).includes('dynamodb:GetItem'),
     );
     expect(readDeny.Principal).toEqual({ AWS: '*' });
     expect(readDeny.Condition.Bool).toEqual({ 'aws:PrincipalIsAWSService': 'false' });
@@ -150,7 +151,8 @@ describe('BackOfficeZone systems of record', () => {
       /OrdersWorkflowRole/,
     );
     const writeDeny = statements.find(
-      (s: any) => s.Effect === 'Deny' && ([] as string[]).concat(s.Action).includes('dynamodb:PutItem'),
+      (s: any) =>
+        s.Effect === 'Deny' && ([] as string[]).concat(s.Action).includes('dynamodb:PutItem'),
     );
     expect(JSON.stringify(writeDeny.Condition.ArnNotLike['aws:PrincipalArn'])).not.toContain(
       'acme-broker-orders',
@@ -207,7 +209,9 @@ describe('BackOfficeZone systems of record', () => {
     ) as any[];
     const actions = policies
       .flatMap((p) =>
-        p.Properties.PolicyDocument.Statement.flatMap((s: any) => ([] as string[]).concat(s.Action)),
+        p.Properties.PolicyDocument.Statement.flatMap((s: any) =>
+          ([] as string[]).concat(s.Action),
+        ),
       )
       .sort();
     expect([...new Set(actions)]).toEqual([

@@ -230,6 +230,14 @@ describe('blueprint.schema.json', () => {
 });
 
 describe('back-office rules', () => {
+  test('fails when a capability has no change reference', () => {
+    const input = referenceInput() as any;
+    delete input.backOffice.capabilities[1].change.reference;
+    expect(problemsOf(input)).toContain(
+      'backOffice.capabilities[1].change.reference: is required (a string) (received: undefined)',
+    );
+  });
+
   test('fails when a capability that takes commands has a ledger sort key', () => {
     const input = referenceInput() as any;
     input.backOffice.capabilities[0].ledger.sortKey = 'placedAt';
