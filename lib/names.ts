@@ -74,3 +74,11 @@ export function productCredentialsSecretName(
 ): string {
   return `${parameterRoot(blueprint).slice(1)}/broker/clients/product.${product}`;
 }
+
+/** The physical name of a capability's ledger table (its invoices table adds `-invoices`). */
+export function ledgerTableName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  capability: string,
+): string {
+  return `${physicalNamePrefix(blueprint)}-${capability}-ledger`;
+}

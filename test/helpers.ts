@@ -9,9 +9,13 @@ export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8'),
 ).context;
 
-/** An app with the project's feature flags and no validation plugins. */
+/**
+ * An app with the project's feature flags and no validation plugins. Lambda code is not bundled
+ * (an empty `aws:cdk:bundling-stacks`): assertion tests read templates, and the gate test and
+ * `cdk synth` bundle for real.
+ */
 export function testApp(): App {
-  return new App({ context: CDK_CONTEXT });
+  return new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
 }
 
 /** A test stack in an app with the project's feature flags. */

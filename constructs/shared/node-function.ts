@@ -51,7 +51,7 @@ export interface NodeFunctionProps {
  *
  * Default settings: the newest Node.js runtime, arm64, X-Ray tracing, JSON logs into its own
  * log group (kept one year), a role of its own with only the permissions it is given, the AWS SDK
- * taken from the runtime, minified with source maps.
+ * bundled (not taken from the runtime), minified with source maps.
  */
 export class NodeFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
@@ -115,7 +115,9 @@ export class NodeFunction extends nodejs.NodejsFunction {
       bundling: {
         minify: true,
         sourceMap: true,
-        externalModules: ['@aws-sdk/*'],
+        // The AWS SDK is bundled, not taken from the runtime: the function runs the SDK version it
+        // was tested with, whatever the newest runtime ships.
+        externalModules: [],
         forceDockerBundling: false,
       },
     });

@@ -134,6 +134,10 @@ const Capability = z
       })
       .meta({ description: "The keys of the capability's system-of-record table." }),
     operations: z.array(Operation).min(1, 'a capability needs at least one operation'),
+    workflow: z.enum(['record', 'book-to-bill']).default('record').meta({
+      description:
+        'What happens to a command: `record` writes it to the ledger with a status; `book-to-bill` validates an order, fulfils it and issues an invoice into an invoices ledger.',
+    }),
   })
   .meta({ description: 'A back-office system of record and the operations it offers.' });
 
@@ -258,6 +262,11 @@ export const BlueprintSchema = z
       owner: email('IT owner of the back office.'),
       costCentre: costCentre(),
       operationsEmail: email('Where IT operations receive alarms.'),
+      vpcCidr: z
+        .string()
+        .regex(/^10\.(?:[0-9]{1,3})\.0\.0\/16$/, 'must be a /16 in 10.0.0.0/8, e.g. 10.40.0.0/16')
+        .default('10.40.0.0/16')
+        .meta({ description: "The back office's isolated network." }),
       backup: z
         .strictObject({
           dailyRetentionDays: z.int().default(35),

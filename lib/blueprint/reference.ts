@@ -22,6 +22,7 @@ export const REFERENCE_BLUEPRINT: BlueprintInput = {
         costCentre: 'CC-1100',
         change: { owner: 'change-board@northwind.example', reference: 'CHG-1001' },
         ledger: { partitionKey: 'orderId' },
+        workflow: 'book-to-bill',
         operations: [
           {
             name: 'submit',

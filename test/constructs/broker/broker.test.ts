@@ -14,11 +14,10 @@ const ORDER_SCHEMA = {
 function broker(stack: Stack = testStack()) {
   const backOffice = new BackOfficeZone(stack, 'BackOffice', {
     capabilities: [
-      { name: 'orders', ledger: { partitionKey: 'orderId' }, acceptsCommands: true },
+      { name: 'orders', ledger: { partitionKey: 'orderId' }, workflow: 'record' },
       {
         name: 'catalog',
         ledger: { partitionKey: 'category', sortKey: 'sku' },
-        acceptsCommands: false,
       },
     ],
   });
