@@ -2,6 +2,8 @@ import type { Blueprint } from '../blueprint';
 import type { OfficeZonesStacks } from '../office-zones';
 import type { SecurityChecks } from '../security';
 import { writeBrokerManifest } from './broker-manifest-report';
+import { writeSecurityReport } from './security-report';
+import { writeSecuritySarif } from './security-sarif';
 
 /** What a report is written from: the synthesized app. */
 export interface ReportContext {
@@ -20,7 +22,11 @@ export interface ReportContext {
 export type ReportWriter = (ctx: ReportContext) => string[];
 
 /** Every report `cdk synth` writes next to the templates, in order. */
-export const REPORTS: readonly ReportWriter[] = [writeBrokerManifest];
+export const REPORTS: readonly ReportWriter[] = [
+  writeBrokerManifest,
+  writeSecurityReport,
+  writeSecuritySarif,
+];
 
 /** Writes every report after synth. */
 export function writeReports(ctx: ReportContext): string[] {
