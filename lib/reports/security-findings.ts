@@ -135,14 +135,24 @@ export function readSecurityResults(ctx: ReportContext): SecurityResults {
   return { validated: fs.existsSync(reportFile), packs };
 }
 
+/** The parts of a cloud assembly manifest artifact that locate findings. */
+interface ManifestArtifact {
+  type: string;
+  properties?: { templateFile?: string; directoryName?: string };
+  metadata?: Record<string, { type: string; data: unknown }[]>;
+  additionalMetadataFile?: string;
+}
+
 /** Maps construct paths to templates and logical ids, from the cloud assembly's manifest. */
 function locator(outdir: string) {
   const byPath = new Map<string, { templateFile: string; logicalId?: string }>();
   const visit = (dir: string, prefix: string) => {
     const manifestFile = path.join(dir, 'manifest.json');
     if (!fs.existsSync(manifestFile)) return;
-    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-    for (const artifact of Object.values<Record<string, any>>(manifest.artifacts ?? {})) {
+    const manifest: { artifacts?: Record<string, ManifestArtifact> } = JSON.parse(
+      fs.readFileSync(manifestFile, 'utf8'),
+    );
+    for (const artifact of Object.values(manifest.artifacts ?? {})) {
       if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
         visit(
           path.join(dir, artifact.properties.directoryName),
@@ -150,7 +160,9 @@ function locator(outdir: string) {
         );
         continue;
       }
-      if (artifact.type !== 'aws:cloudformation:stack') continue;
+      if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) {
+        continue;
+      }
       const templateFile = path.join(prefix, artifact.properties.templateFile);
       const metadata: Record<string, { type: string; data: unknown }[]> = {
         ...(artifact.metadata ?? {}),
