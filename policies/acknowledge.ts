@@ -64,6 +64,11 @@ export interface RecordedAcknowledgment {
   /** The id as recorded (namespaced when made by `acknowledge`). */
   readonly id: string;
   readonly reason: string;
+  /**
+   * Who made it: `aws-cdk-lib` for the library's own acknowledgments of its CloudFormation
+   * validator (e.g. inside `ec2.Vpc`), `app` for everything else.
+   */
+  readonly madeBy: 'aws-cdk-lib' | 'app';
 }
 
 /** Every acknowledgment recorded in a construct tree. */
@@ -73,7 +78,17 @@ export function recordedAcknowledgments(root: IConstruct): RecordedAcknowledgmen
     for (const entry of construct.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
       for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
-        out.push({ path: construct.node.path, id, reason: String(reason) });
+        // The recorded trace starts at the caller of Validations.acknowledge: the project helper,
+        // app code, or a construct of aws-cdk-lib itself.
+        const first = entry.trace?.[0] ?? '';
+        const library =
+          /in aws-cdk-lib\.\.\.$/.test(first) && !/Validations\.acknowledge /.test(first);
+        out.push({
+          path: construct.node.path,
+          id,
+          reason: String(reason),
+          madeBy: library ? 'aws-cdk-lib' : 'app',
+        });
       }
     }
   }
@@ -81,16 +96,18 @@ export function recordedAcknowledgments(root: IConstruct): RecordedAcknowledgmen
 }
 
 /**
- * The acknowledgments in a construct tree that break the project's discipline: made without
- * `acknowledge` (no namespaced id or no `(ref ...)` marker) or acknowledging an ERROR-level
- * boundary rule. One line each; an empty list means all is well.
+ * The acknowledgments in a construct tree that break the project's discipline: made by the app
+ * without `acknowledge` (no namespaced id or no `(ref ...)` marker), or acknowledging an
+ * ERROR-level boundary rule. aws-cdk-lib's own acknowledgments of its validator are not the app's.
+ * One line each; an empty list means all is well.
  */
 export function acknowledgmentProblems(root: IConstruct): string[] {
   const problems: string[] = [];
   for (const ack of recordedAcknowledgments(root)) {
     const id = ack.id.replace(/^[A-Za-z][A-Za-z0-9]*::/, '');
     const where = `${ack.path}: ${ack.id}`;
-    if (!/^[A-Za-z][A-Za-z0-9]*::/.test(ack.id) || !REFERENCE_MARKER.test(ack.reason)) {
+    const bypassed = !/^[A-Za-z][A-Za-z0-9]*::/.test(ack.id) || !REFERENCE_MARKER.test(ack.reason);
+    if (bypassed && ack.madeBy === 'app') {
       problems.push(
         `${where} was not made through policies/acknowledge.ts (reason: ${JSON.stringify(ack.reason)})`,
       );

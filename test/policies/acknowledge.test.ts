@@ -1,4 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   acknowledge,
@@ -19,6 +20,7 @@ describe('acknowledge', () => {
         path: 'Test/Queue',
         id: 'OfficeZonesBoundary::OfficeZonesBoundary-B11',
         reason: `${reason} (ref DEC-009)`,
+        madeBy: 'app',
       },
     ]);
     expect(acknowledgmentProblems(stack)).toEqual([]);
@@ -64,5 +66,14 @@ describe('acknowledgmentProblems', () => {
         /^Test\/Queue: .*AwsSolutions-SQS3 was not made through policies\/acknowledge.ts/,
       ),
     ]);
+  });
+
+  test("leaves aws-cdk-lib's own acknowledgments of its validator to the library", () => {
+    const stack = testStack();
+    new ec2.Vpc(stack, 'Vpc', { flowLogs: { all: {} } });
+    const library = recordedAcknowledgments(stack);
+    expect(library.length).toBeGreaterThan(0);
+    expect(library.every((a) => a.madeBy === 'aws-cdk-lib')).toBe(true);
+    expect(acknowledgmentProblems(stack)).toEqual([]);
   });
 });

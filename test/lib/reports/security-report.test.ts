@@ -18,11 +18,11 @@ function synthAndReport(change?: (stacks: ReturnType<typeof buildOfficeZones>) =
   const stacks = buildOfficeZones(app, blueprint);
   change?.(stacks);
   const security = registerSecurityChecks(app, blueprint);
-  let failed = false;
+  let failed = '';
   try {
     app.synth();
-  } catch {
-    failed = true;
+  } catch (e) {
+    failed = (e as Error).message;
   }
   const written = writeReports({ outdir, blueprint, stacks, security });
   const read = (file: string) => fs.readFileSync(path.join(outdir, file), 'utf8');
@@ -36,64 +36,6 @@ function synthAndReport(change?: (stacks: ReturnType<typeof buildOfficeZones>) =
   };
 }
 
-describe('security reports of the reference blueprint', () => {
-  const r = synthAndReport();
-  afterAll(() => fs.rmSync(r.outdir, { recursive: true, force: true }));
-
-  test('are written on synth next to the templates', () => {
-    expect(r.failed).toBe(false);
-    expect(r.written).toEqual(
-      expect.arrayContaining(['security-report.md', 'security-report.sarif']),
-    );
-  });
-
-  test('the SARIF validates against the SARIF 2.1.0 schema', () => {
-    expect(sarifSchemaErrors(r.sarif)).toEqual([]);
-    expect(r.sarif.version).toBe('2.1.0');
-  });
-
-  test('the SARIF has one run per pack and one rule, with help text, per rule that ran', () => {
-    const runs = r.sarif.runs.map((run: any) => run.tool.driver.name);
-    expect(runs).toEqual(['AwsSolutions', 'OfficeZonesBoundary']);
-    for (const pack of r.security.packs) {
-      const run = r.sarif.runs.find((x: any) => x.tool.driver.name === pack.name);
-      expect(run.tool.driver.rules.map((x: any) => x.id)).toEqual(pack.rulesRun().map((x) => x.id));
-      expect(run.tool.driver.rules.every((x: any) => x.help.text.length > 20)).toBe(true);
-    }
-    const boundary = r.sarif.runs[1];
-    expect(boundary.tool.driver.rules).toHaveLength(11);
-    expect(boundary.results).toEqual([]);
-  });
-
-  test('acknowledged AwsSolutions findings are SARIF results with an accepted suppression and their reason', () => {
-    const aws = r.sarif.runs[0];
-    expect(aws.results.length).toBeGreaterThan(0);
-    for (const result of aws.results) {
-      expect(result.suppressions).toEqual([
-        expect.objectContaining({
-          kind: 'inSource',
-          status: 'accepted',
-          justification: expect.stringMatching(/\(ref DEC-\d+\)$/),
-        }),
-      ]);
-      expect(result.locations[0].physicalLocation.artifactLocation.uri).toMatch(
-        /\.template\.json$/,
-      );
-    }
-  });
-
-  test('the markdown report lists each pack with its rules, findings and every acknowledgment with path, reason and reference', () => {
-    expect(r.markdown).toContain('Passed: 0 open findings');
-    expect(r.markdown).toMatch(/\| AwsSolutions \| \d+ \| 0 \| [1-9]\d* \|/);
-    expect(r.markdown).toContain('| OfficeZonesBoundary | 11 | 0 | 0 |');
-    expect(r.markdown).toContain('## OfficeZonesBoundary');
-    expect(r.markdown).toContain('`OfficeZonesBoundary-B1`');
-    expect(r.markdown).toMatch(
-      /\| `AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs\]` \| `OfficeZones-dev-Broker\/[^`]+` \| .+ \(ref DEC-004\) \| DEC-004 \|/,
-    );
-  });
-});
-
 describe('security reports when a boundary rule fails', () => {
   const r = synthAndReport(({ backOffice, products }) => {
     const fn = new lambda.Function(products[0], 'Reader', {
@@ -105,8 +47,13 @@ describe('security reports when a boundary rule fails', () => {
   });
   afterAll(() => fs.rmSync(r.outdir, { recursive: true, force: true }));
 
-  test('are still written, and the SARIF still validates', () => {
-    expect(r.failed).toBe(true);
+  test('synth fails with the boundary rule id, and the reports are still written and valid SARIF', () => {
+    expect(r.failed).toMatch(
+      /OfficeZonesBoundary-B1\[OfficeZones-dev-BackOffice\/ZoneOrdersLedger/,
+    );
+    expect(r.written).toEqual(
+      expect.arrayContaining(['security-report.md', 'security-report.sarif']),
+    );
     expect(sarifSchemaErrors(r.sarif)).toEqual([]);
   });
 
