@@ -57,8 +57,19 @@ function broker(stack: Stack = testStack()) {
       catalog: { system: backOffice.capability('catalog') },
     },
     consumers: [
-      { clientName: 'product.web-shop', scopes: ['orders/write', 'catalog/read'] },
-      { clientName: 'partner.marketplace', scopes: ['catalog/read'] },
+      {
+        clientName: 'product.web-shop',
+        scopes: ['orders/write', 'catalog/read'],
+        credentials: {
+          secretName: 'acme/broker/clients/product.web-shop',
+          readerRoleArn: 'arn:aws:iam::123456789012:role/acme-web-shop-runtime',
+        },
+      },
+      {
+        clientName: 'partner.marketplace',
+        scopes: ['catalog/read'],
+        throttle: { rateLimit: 5, burstLimit: 10 },
+      },
     ],
   });
   return { stack, backOffice, broker: b };
@@ -299,5 +310,113 @@ describe('Broker API', () => {
       .addResource('public')
       .addCorsPreflight({ allowOrigins: ['https://shop.example'] });
     expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
+
+describe('Broker credentials and throttles', () => {
+  test('every route needs an API key, which ties the caller to its usage plan', () => {
+    const { stack } = broker();
+    const template = Template.fromStack(stack);
+    template.allResourcesProperties('AWS::ApiGateway::Method', { ApiKeyRequired: true });
+  });
+
+  test('consumers with the same throttle share a usage plan; one with its own throttle gets its own', () => {
+    const { stack } = broker();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 2);
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 5, BurstLimit: 10 },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 50, BurstLimit: 100 },
+    });
+    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
+  });
+
+  test('the client secret and the API key land in Secrets Manager by reference, never as a value in the template', () => {
+    const { stack } = broker();
+    const template = Template.fromStack(stack);
+    const secret = Object.values(
+      template.findResources('AWS::SecretsManager::Secret', {
+        Properties: { Name: 'acme/broker/clients/product.web-shop' },
+      }),
+    )[0] as any;
+    const generated = secret.Properties.GenerateSecretString;
+    expect(generated.GenerateStringKey).toBe('apiKey');
+    expect(JSON.stringify(generated.SecretStringTemplate)).toContain('"ClientSecret"]'); // a Fn::GetAtt of the app client
+    expect(secret.Properties.KmsKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::ApiGateway::ApiKey', {
+      Name: 'product.web-shop',
+      Value: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith([
+            Match.stringLikeRegexp('^\\{\\{resolve:secretsmanager:'),
+            Match.stringLikeRegexp(':SecretString:apiKey::\\}\\}$'),
+          ]),
+        ],
+      },
+    });
+    const outputs = JSON.stringify(template.toJSON().Outputs ?? {});
+    expect(outputs).not.toMatch(/ClientSecret|apiKey/);
+  });
+
+  test("only the product's runtime role (and the rotation) may read the product's secret", () => {
+    const { stack, broker: b } = broker();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      ResourcePolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'secretsmanager:GetSecretValue',
+            Condition: {
+              ArnNotLike: {
+                'aws:PrincipalArn': [
+                  'arn:aws:iam::123456789012:role/acme-web-shop-runtime',
+                  stack.resolve(b.rotation.role.roleArn),
+                ],
+              },
+              Bool: { 'aws:PrincipalIsAWSService': 'false' },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test("every delivered secret rotates with Cognito's client-secret rotation", () => {
+    const { stack, broker: b } = broker();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 2);
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: [
+              'cognito-idp:AddUserPoolClientSecret',
+              'cognito-idp:DeleteUserPoolClientSecret',
+              'cognito-idp:ListUserPoolClientSecrets',
+            ],
+            Resource: stack.resolve(b.identity.userPool.userPoolArn),
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('fails synth when the API exceeds the authorizers quota, naming it and the count', () => {
+    const { stack, broker: b } = broker();
+    for (let i = 0; i < 10; i++) {
+      new apigw.CognitoUserPoolsAuthorizer(stack, `Extra${i}`, {
+        cognitoUserPools: [b.identity.userPool],
+      })._attachToApi(b.api.restApi);
+    }
+    expect(() => Template.fromStack(stack)).toThrow(
+      /the broker API has 11 authorizers; the AWS quota "authorizers per REST API" allows 10/,
+    );
   });
 });
