@@ -246,6 +246,14 @@ export const BlueprintSchema = z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be 1 to 16 lower-case letters, digits or hyphens')
       .meta({ description: 'The environment, e.g. `dev` or `prod`.' }),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(?:-[a-z]+)+-[0-9]$/, 'must be an AWS region such as eu-west-1')
+      .optional()
+      .meta({
+        description:
+          'Where the stacks will be deployed, for the documents synth writes (OpenAPI token URL). The stacks stay environment-agnostic.',
+      }),
     stackPrefix: z
       .string()
       .regex(
@@ -294,7 +302,13 @@ export const BlueprintSchema = z
         )
         .meta({ description: 'The Cognito domain prefix of the OAuth endpoints.' }),
       accessTokenValidityMinutes: z.int().min(5).max(1440).default(60),
-      throttle: Throttle.default({ rateLimit: 100, burstLimit: 200 }),
+      throttle: Throttle.default({ rateLimit: 100, burstLimit: 200 }).meta({
+        description: 'The stage throttle: all consumers together.',
+      }),
+      consumerThrottle: Throttle.default({ rateLimit: 50, burstLimit: 100 }).meta({
+        description:
+          "A consumer's own throttle when it declares none (a usage plan per distinct throttle).",
+      }),
       wafRateLimitPerIp: z
         .int()
         .min(10)

@@ -8,6 +8,7 @@ import type { BlueprintInput } from './model';
 export const REFERENCE_BLUEPRINT: BlueprintInput = {
   enterprise: 'Northwind Retail',
   environment: 'dev',
+  region: 'eu-west-2',
   stackPrefix: 'OfficeZones',
   backOffice: {
     owner: 'it-back-office@northwind.example',

@@ -25,6 +25,7 @@ export const QUOTAS = {
   scopesPerAppClient: 50,
   appClientsPerUserPool: 1000,
   resourcesPerRestApi: 300,
+  usagePlansPerRegion: 300,
 } as const;
 
 /** The back office's minimum backup retention, in days. */
@@ -317,6 +318,20 @@ export function checkBlueprintRules(input: unknown): Problem[] {
         'consumers (products and partners)',
         'app clients per user pool',
         QUOTAS.appClientsPerUserPool,
+      ),
+    );
+  }
+  const throttleOf = (c: Loose) =>
+    JSON.stringify(c.throttle ?? broker.consumerThrottle ?? 'default');
+  const throttles = new Set([...products, ...partners].map(throttleOf));
+  if (throttles.size > QUOTAS.usagePlansPerRegion) {
+    add(
+      ['broker', 'partners'],
+      quota(
+        throttles.size,
+        'distinct consumer throttles (one usage plan each)',
+        'usage plans per account and region',
+        QUOTAS.usagePlansPerRegion,
       ),
     );
   }

@@ -2,6 +2,7 @@ import type { Blueprint } from '../blueprint';
 import type { OfficeZonesStacks } from '../office-zones';
 import type { SecurityChecks } from '../security';
 import { writeBrokerManifest } from './broker-manifest-report';
+import { writeBrokerOpenApi } from './broker-openapi-report';
 import { writeSecurityReport } from './security-report';
 import { writeSecuritySarif } from './security-sarif';
 
@@ -24,6 +25,7 @@ export type ReportWriter = (ctx: ReportContext) => string[];
 /** Every report `cdk synth` writes next to the templates, in order. */
 export const REPORTS: readonly ReportWriter[] = [
   writeBrokerManifest,
+  writeBrokerOpenApi,
   writeSecurityReport,
   writeSecuritySarif,
 ];

@@ -30,9 +30,13 @@ function zone(props: Partial<ConstructorParameters<typeof BackOfficeZone>[2]> = 
   return { stack, backOffice, template: Template.fromStack(stack) };
 }
 
+/** Built once for the tests that only read it; tests that change a zone build their own. */
+let shared: ReturnType<typeof zone> | undefined;
+const sharedZone = () => (shared ??= zone());
+
 describe('BackOfficeZone network', () => {
   test('has isolated subnets only: no internet gateway, no NAT, no public subnet', () => {
-    const { template } = zone();
+    const { template } = sharedZone();
     template.resourceCountIs('AWS::EC2::InternetGateway', 0);
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.resourceCountIs('AWS::EC2::EIP', 0);
@@ -41,7 +45,7 @@ describe('BackOfficeZone network', () => {
   });
 
   test('logs every flow into a KMS-encrypted log group with retention', () => {
-    const { template, stack, backOffice } = zone();
+    const { template, stack, backOffice } = sharedZone();
     template.hasResourceProperties('AWS::EC2::FlowLog', {
       TrafficType: 'ALL',
       ResourceType: 'VPC',
@@ -54,12 +58,12 @@ describe('BackOfficeZone network', () => {
   });
 
   test('strips the default security group', () => {
-    const { template } = zone();
+    const { template } = sharedZone();
     template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
   });
 
   test('reaches DynamoDB through a gateway endpoint limited to its tables, and SQS through an interface endpoint', () => {
-    const { template } = zone();
+    const { template } = sharedZone();
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Gateway',
       ServiceName: Match.objectLike({
@@ -79,7 +83,7 @@ describe('BackOfficeZone network', () => {
   });
 
   test('runs the workflow in the isolated subnets, with HTTPS egress only', () => {
-    const { template } = zone();
+    const { template } = sharedZone();
     template.hasResourceProperties('AWS::Lambda::Function', {
       VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
       Environment: {
@@ -114,7 +118,7 @@ describe('BackOfficeZone network', () => {
 
 describe('BackOfficeZone systems of record', () => {
   test('book to bill adds an invoices ledger with the same protections', () => {
-    const { template, stack, backOffice } = zone();
+    const { template, stack, backOffice } = sharedZone();
     template.resourceCountIs('AWS::DynamoDB::Table', 3);
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: Match.objectLike({
@@ -131,7 +135,7 @@ describe('BackOfficeZone systems of record', () => {
   });
 
   test('a ledger denies data access to every principal but the workflow, the broker and AWS Backup, and requires TLS', () => {
-    const { template } = zone();
+    const { template } = sharedZone();
     const orders = Object.values(
       template.findResources('AWS::DynamoDB::Table', {
         Properties: { TableName: 'acme-orders-ledger' },
@@ -166,7 +170,7 @@ describe('BackOfficeZone systems of record', () => {
   });
 
   test('the intake queue admits only the broker to send and only the workflow to receive', () => {
-    const { template } = zone();
+    const { template } = sharedZone();
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as any[];
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
     const send = statements.find((s: any) => s.Action === 'sqs:SendMessage' && s.Effect === 'Deny');
@@ -176,7 +180,7 @@ describe('BackOfficeZone systems of record', () => {
   });
 
   test('the zone key is rotated and denies use to principals that were not admitted', () => {
-    const { template } = zone();
+    const { template } = sharedZone();
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
@@ -200,7 +204,7 @@ describe('BackOfficeZone systems of record', () => {
   });
 
   test('the workflow may only read and write its ledgers and refuse to the dead-letter queue', () => {
-    const { template, stack, backOffice } = zone();
+    const { template, stack, backOffice } = sharedZone();
     const role = stack.resolve(
       (backOffice.workflows.get('orders')!.role.node.defaultChild as any).logicalId,
     );
@@ -275,7 +279,7 @@ describe('BackOfficeZone backups and operations', () => {
   });
 
   test('alarms on dead letters, workflow failures, throttling and stale intake, to an encrypted topic IT operations subscribe to', () => {
-    const { template, stack, backOffice } = zone();
+    const { template, stack, backOffice } = sharedZone();
     template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: stack.resolve(backOffice.key.keyArn),
     });

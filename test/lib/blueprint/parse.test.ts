@@ -185,6 +185,27 @@ describe('parseBlueprint', () => {
   });
 });
 
+test('fails when a consumer asks for more than 50 scopes, naming the quota', () => {
+  const input = referenceInput() as any;
+  const catalog = input.backOffice.capabilities[1];
+  catalog.operations = Array.from({ length: 51 }, (_, i) => ({
+    name: `list${i}`,
+    kind: 'query',
+    path: `/catalog/items${i}`,
+    scope: `read${i}`,
+    queryParameters: ['category'],
+  }));
+  input.broker.partners[0].scopes = catalog.operations.map((op: any) => `catalog/${op.scope}`);
+  const problems = problemsOf(input);
+  expect(
+    problems.some((p) =>
+      p.startsWith(
+        'broker.partners[0].scopes: 51 scopes exceed the AWS quota "scopes per app client" (at most 50)',
+      ),
+    ),
+  ).toBe(true);
+});
+
 describe('loadBlueprintFile', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-blueprint-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

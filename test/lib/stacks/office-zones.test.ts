@@ -166,4 +166,45 @@ describe('the reference blueprint', () => {
       RoleName: 'OfficeZones-dev-broker-orders',
     });
   });
+
+  test('the broker publishes what runtimes and the CLI need in SSM, and no secret in any output', () => {
+    const template = Template.fromStack(stacks.broker);
+    const parameters = Object.values(template.findResources('AWS::SSM::Parameter')).map(
+      (p: any) => p.Properties.Name,
+    );
+    expect(parameters.sort()).toEqual([
+      '/office-zones/OfficeZones/dev/broker/api-url',
+      '/office-zones/OfficeZones/dev/broker/clients/product.loyalty/secret-arn',
+      '/office-zones/OfficeZones/dev/broker/clients/product.web-shop/secret-arn',
+      '/office-zones/OfficeZones/dev/broker/credentials-key-arn',
+      '/office-zones/OfficeZones/dev/broker/manifest',
+      '/office-zones/OfficeZones/dev/broker/token-url',
+      '/office-zones/OfficeZones/dev/broker/user-pool-id',
+    ]);
+    expect(JSON.stringify(template.toJSON().Outputs)).not.toMatch(/ClientSecret|apiKey/);
+  });
+
+  test("each product's credentials secret admits only that product's runtime role", () => {
+    const template = Template.fromStack(stacks.broker);
+    template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      ResourcePolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Condition: Match.objectLike({
+              ArnNotLike: {
+                'aws:PrincipalArn': Match.arrayWith([
+                  {
+                    'Fn::Join': [
+                      '',
+                      Match.arrayWith([':role/OfficeZones-dev-product-web-shop-runtime']),
+                    ],
+                  },
+                ]),
+              },
+            }),
+          }),
+        ]),
+      },
+    });
+  });
 });
