@@ -94,6 +94,8 @@ export class BoundaryIndex {
   private readonly byStack = new Map<Stack, StackInfo>();
   private readonly byName = new Map<string, StackInfo>();
   private readonly exports = new Map<string, { stack: StackInfo; value: unknown }>();
+  private readonly memo = new Map<string, unknown>();
+  private allResources?: ResourceRef[];
 
   private constructor(
     scope: IConstruct,
@@ -154,12 +156,24 @@ export class BoundaryIndex {
   }
 
   /** Every resource of every stack, with its stack. */
-  *resources(): Generator<ResourceRef> {
-    for (const stack of this.stacks) {
-      for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
-        yield { stack, logicalId, resource };
-      }
-    }
+  resources(): readonly ResourceRef[] {
+    this.allResources ??= this.stacks.flatMap((stack) =>
+      Object.entries(stack.template.Resources ?? {}).map(([logicalId, resource]) => ({
+        stack,
+        logicalId,
+        resource,
+      })),
+    );
+    return this.allResources;
+  }
+
+  /**
+   * A value computed once per validation: rules call this for app-wide facts they would
+   * otherwise recompute for every resource, so a large app stays linear.
+   */
+  once<T>(key: string, compute: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, compute());
+    return this.memo.get(key) as T;
   }
 
   /** A resource's explicit physical name, if its template sets one as a literal. */
@@ -177,14 +191,16 @@ export class BoundaryIndex {
    * CloudFormation puts at the start of generated names) and the explicit physical names.
    */
   zoneNames(zone: BoundaryZone): string[] {
-    const names = new Set<string>();
-    for (const stack of this.stacksIn(zone)) names.add(stack.name);
-    for (const ref of this.resources()) {
-      if (ref.stack.zone !== zone) continue;
-      const name = this.physicalName(ref);
-      if (name) names.add(name);
-    }
-    return [...names];
+    return this.once(`zoneNames:${zone}`, () => {
+      const names = new Set<string>();
+      for (const stack of this.stacksIn(zone)) names.add(stack.name);
+      for (const ref of this.resources()) {
+        if (ref.stack.zone !== zone) continue;
+        const name = this.physicalName(ref);
+        if (name) names.add(name);
+      }
+      return [...names];
+    });
   }
 
   /** The pieces of a string-valued property: literals, references, and deploy-time values. */

@@ -118,10 +118,15 @@ function literalReach(
   zone: 'back-office' | 'front-office',
   services: Set<string>,
 ): Reach[] {
-  const zoneServices = new Set(
-    [...index.resources()]
-      .filter((r) => r.stack.zone === zone)
-      .map((r) => serviceOf(r.resource.Type)),
+  const zoneServices = index.once(
+    `services:${zone}`,
+    () =>
+      new Set(
+        index
+          .resources()
+          .filter((r) => r.stack.zone === zone)
+          .map((r) => serviceOf(r.resource.Type)),
+      ),
   );
   const wanted = (service: string) =>
     (services.has('*') || services.has(service)) && zoneServices.has(service);

@@ -77,13 +77,15 @@ export function backOfficeReferences(
 
 /** Names of the SSM parameters the back-office stacks create. */
 function backOfficeParameters(index: BoundaryIndex): Set<string> {
-  const names = new Set<string>();
-  for (const ref of index.resources()) {
-    if (ref.stack.zone !== 'back-office' || ref.resource.Type !== 'AWS::SSM::Parameter') continue;
-    const name = ref.resource.Properties?.Name;
-    if (typeof name === 'string') names.add(name);
-  }
-  return names;
+  return index.once('backOfficeParameters', () => {
+    const names = new Set<string>();
+    for (const ref of index.resources()) {
+      if (ref.stack.zone !== 'back-office' || ref.resource.Type !== 'AWS::SSM::Parameter') continue;
+      const name = ref.resource.Properties?.Name;
+      if (typeof name === 'string') names.add(name);
+    }
+    return names;
+  });
 }
 
 /**
