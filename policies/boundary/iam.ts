@@ -141,19 +141,23 @@ function literalReach(
   const arn = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/.exec(pattern);
   if (!arn) return [];
   const [, , service, , , resourcePart] = arn;
-  const segments = resourcePart.toLowerCase().split(/[/:]/);
-  const last = segments[segments.length - 1];
-  const names = index.zoneNames(zone).map((n) => n.toLowerCase());
+  const wildcard = /[*?]/.test(resourcePart);
+  if (wildcard && ![...zoneServices].some((s) => globMatch(service, s) && wanted(s))) return [];
 
-  if (/[*?]/.test(last)) {
-    // A wildcard reaches the zone when the zone has such resources and the name part could be theirs.
-    if (![...zoneServices].some((s) => globMatch(service, s) && wanted(s))) return [];
-    const head = last.split(/[*?]/)[0];
-    const covers = names.some((n) => n.startsWith(head) || head.startsWith(n));
-    return covers ? [{ finding: rendered }] : [];
-  }
-  const named = segments.some((part) => names.some((n) => part === n || part.startsWith(`${n}-`)));
-  return named ? [{ finding: rendered }] : [];
+  // The resource type comes first (`table/`, `parameter/`, `key/`); the name is the rest.
+  const typed = /^([^/:*?]+)[/:](.*)$/.exec(resourcePart);
+  const name = typed ? typed[2] : resourcePart;
+  const explicit = index
+    .zoneNames(zone)
+    .filter((n) => !index.stacksIn(zone).some((s) => s.name === n));
+  // CloudFormation starts generated names with the stack name; any suffix stands for the rest.
+  const generated = index.stacksIn(zone).map((s) => `${s.name}-GeneratedA1B2C3D4`);
+  const candidates = [...explicit.flatMap((n) => [n, n.replace(/^\//, '')]), ...generated];
+  const covered = wildcard
+    ? candidates.some((c) => globMatch(name, c))
+    : explicit.some((n) => name === n || name === n.replace(/^\//, '')) ||
+      index.stacksIn(zone).some((s) => name.toLowerCase().startsWith(`${s.name.toLowerCase()}-`));
+  return covered ? [{ finding: rendered }] : [];
 }
 
 function isDataService(service: string): boolean {

@@ -2,6 +2,7 @@ import { Fn } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { findings, zonedApp } from '../fixtures';
 
 function ledger(scope: import('constructs').Construct) {
@@ -122,5 +123,29 @@ describe('B1 CrossZoneGrant', () => {
     );
     ledger(back).grantReadData(fn(back, 'BackFn'));
     expect(findings(app, 'B1')).toEqual([]);
+  });
+});
+
+describe('B1 wildcards', () => {
+  const withParameterGrant = (resource: string) => {
+    const { app, front, back } = zonedApp();
+    new ssm.StringParameter(back, 'Ledger', {
+      parameterName: '/office-zones/test/back-office/ledger',
+      stringValue: 'x',
+    });
+    fn(front).addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [resource] }),
+    );
+    return findings(app, 'B1').map((x) => x.id);
+  };
+
+  test('fails when a parameter wildcard covers a back-office parameter', () => {
+    expect(withParameterGrant('arn:aws:ssm:*:*:parameter/office-zones/test/*')).toEqual([
+      'OfficeZonesBoundary-B1[arn:aws:ssm:*:*:parameter/office-zones/test/*]',
+    ]);
+  });
+
+  test('passes a parameter wildcard that covers only the broker', () => {
+    expect(withParameterGrant('arn:aws:ssm:*:*:parameter/office-zones/test/broker/*')).toEqual([]);
   });
 });
