@@ -85,10 +85,24 @@ function shape(e: unknown): SdkErrorShape {
   return typeof e === 'object' && e !== null ? (e as SdkErrorShape) : {};
 }
 
+/**
+ * The network error code of a failed request. The SDK may hand it over wrapped, as text
+ * ("AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:443").
+ */
+function networkCode(s: SdkErrorShape): string | undefined {
+  if (s.code) return s.code;
+  const message = s.message ?? '';
+  const code = /\b(E[A-Z_]{3,}|UND_ERR_[A-Z_]+)\b/.exec(message)?.[1];
+  if (code && TRANSIENT_CODES.has(code)) return code;
+  return /socket hang up/i.test(message) ? 'ECONNRESET' : undefined;
+}
+
 /** The error name an AWS service gave, or the network error code. */
 export function errorName(e: unknown): string {
   const s = shape(e);
-  return s.name && s.name !== 'Error' ? s.name : (s.code ?? 'Error');
+  const code = networkCode(s);
+  if (code && TRANSIENT_CODES.has(code)) return code;
+  return s.name && s.name !== 'Error' ? s.name : (code ?? 'Error');
 }
 
 /** Whether trying again can help, and whether it is safe for any operation. */
@@ -97,7 +111,7 @@ export function classify(e: unknown): Failure {
   const name = errorName(e);
   const status = s.$metadata?.httpStatusCode;
   if (THROTTLING.has(name) || status === 429) return 'throttling';
-  if (TRANSIENT_CODES.has(s.code ?? '') || TRANSIENT_CODES.has(name)) return 'transient';
+  if (TRANSIENT_CODES.has(name)) return 'transient';
   if (name === 'TimeoutError' || name === 'RequestTimeout') return 'transient';
   // cognito-local answers operations it lacks with HTTP 500 `Unsupported`: asking again will not help.
   if (name === 'Unsupported' || name === 'UnknownOperationException') return 'final';

@@ -65,20 +65,16 @@ export interface TestBroker {
   /** Every app client's name (sorted). */
   clientNames(): Promise<string[]>;
   /** Every app client with its settings, secrets included. */
-  clients(): Promise<Record<string, unknown>[]>;
+  clients(): Promise<Record<string, any>[]>;
+  /** A new user pool for the broker, as a fresh deploy: the declared clients and nothing else. */
+  redeploy(): Promise<void>;
   /** Adds an app client as someone in the console would. Returns its id. */
   addClient(settings: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startBroker(): Promise<TestBroker> {
-  const server = await startCognitoLocal();
-  const cognito = new CognitoIdentityProviderClient({
-    region: REGION,
-    endpoint: server.endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const manifest = referenceManifest();
+/** Creates the broker's user pool and its declared consumers' app clients, as a deploy would. */
+async function deploy(cognito: CognitoIdentityProviderClient, manifest: BrokerManifest) {
   const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: manifest.userPool.name }));
   const poolId = pool.UserPool!.Id!;
   for (const c of manifest.consumers) {
@@ -89,6 +85,18 @@ export async function startBroker(): Promise<TestBroker> {
       }),
     );
   }
+  return poolId;
+}
+
+export async function startBroker(): Promise<TestBroker> {
+  const server = await startCognitoLocal();
+  const cognito = new CognitoIdentityProviderClient({
+    region: REGION,
+    endpoint: server.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const manifest = referenceManifest();
+  let poolId = await deploy(cognito, manifest);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-cli-'));
   const manifestFile = path.join(dir, 'broker-manifest.json');
   fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
@@ -98,11 +106,16 @@ export async function startBroker(): Promise<TestBroker> {
     [];
   return {
     server,
-    poolId,
+    get poolId() {
+      return poolId;
+    },
     dir,
     manifestFile,
     manifest,
     cognito,
+    redeploy: async () => {
+      poolId = await deploy(cognito, manifest);
+    },
     args: (endpoint = server.endpoint) => [
       '--endpoint-url',
       endpoint,
@@ -115,12 +128,12 @@ export async function startBroker(): Promise<TestBroker> {
     ],
     clientNames: async () => (await listIds()).map((c) => c.ClientName ?? '').sort(),
     clients: async () => {
-      const out: Record<string, unknown>[] = [];
+      const out: Record<string, any>[] = [];
       for (const c of await listIds()) {
         const d = await cognito.send(
           new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: c.ClientId }),
         );
-        out.push(d.UserPoolClient as Record<string, unknown>);
+        out.push(d.UserPoolClient as Record<string, any>);
       }
       return out;
     },
