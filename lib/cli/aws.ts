@@ -128,6 +128,8 @@ export class AwsCallError extends Error {
     readonly attempts: number,
     override readonly cause: unknown,
     readonly endpoint: string | undefined,
+    /** The `--profile` in use, for messages about credentials. */
+    readonly profile?: string,
   ) {
     super(`${service}:${operation} failed: ${errorName(cause)}`);
     this.name = 'AwsCallError';
@@ -143,7 +145,9 @@ export class AwsCallError extends Error {
     const where = this.endpoint ? ` at ${this.endpoint}` : '';
     const tries = this.attempts > 1 ? ` after ${this.attempts} attempts` : '';
     if (name.endsWith('ProviderError')) {
-      return `no usable AWS credentials (${detail}): pass --profile, or set credentials the AWS CLI way (default credential chain)`;
+      return this.profile
+        ? `no usable AWS credentials for profile ${this.profile} (${detail}): check that profile in the shared config and credentials files, or sign in again (aws sso login --profile ${this.profile})`
+        : `no usable AWS credentials (${detail}): pass --profile, or set credentials the AWS CLI way (default credential chain)`;
     }
     if (/Region is missing/i.test(detail)) {
       return 'no AWS region: pass --region, set AWS_REGION, or give the profile a region';
@@ -169,6 +173,19 @@ export class AwsCallError extends Error {
     }
   }
 }
+
+/**
+ * The SDK's logger. Without one, the credential chain warns on the console (for example when
+ * --profile meets AWS_ACCESS_KEY_ID), which would break the one-line error contract. What matters
+ * reaches the user as the error of the call.
+ */
+const SILENT = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 /** Sleeps; replaced in tests only by passing a shorter `RetryTiming`, never skipped. */
 function sleep(ms: number): Promise<void> {
@@ -200,6 +217,7 @@ export class Aws {
       ...(endpointUrl ? { endpoint: endpointUrl } : {}),
       // Retries are ours (see `call`), so the SDK makes one attempt per call.
       maxAttempts: 1,
+      logger: SILENT,
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
     };
   }
@@ -226,7 +244,14 @@ export class Aws {
           failure === 'throttling' ||
           (idempotent && (failure === 'transient' || failure === 'server'));
         if (!retryable || attempt >= max) {
-          throw new AwsCallError(service, operation, attempt, e, this.settings.endpointUrl);
+          throw new AwsCallError(
+            service,
+            operation,
+            attempt,
+            e,
+            this.settings.endpointUrl,
+            this.settings.profile,
+          );
         }
         const base =
           failure === 'throttling'

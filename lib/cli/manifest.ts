@@ -64,11 +64,27 @@ export function parseManifest(data: unknown, source: string): CliManifest {
           : undefined;
     }
     const received = value === undefined ? 'undefined' : JSON.stringify(value);
-    return `${formatPath(issue.path)}: ${issue.message} (received: ${received.length > 60 ? received.slice(0, 57) + '...' : received})`;
+    return `${formatPath(issue.path)}: ${messageOf(issue, value)} (received: ${received.length > 60 ? received.slice(0, 57) + '...' : received})`;
   });
   throw new CliError(
     `${source} is not an Office Zones broker manifest (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.join('; ')}`,
   );
+}
+
+/** The problem in the manifest's terms; `value` is what the manifest holds at the issue's path. */
+function messageOf(issue: z.core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      const a = `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+      return value === undefined ? `is required (${a})` : `must be ${a}`;
+    }
+    case 'invalid_value':
+      return `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+    case 'too_small':
+      return 'must not be empty';
+    default:
+      return issue.message;
+  }
 }
 
 function parseJson(text: string, source: string): unknown {

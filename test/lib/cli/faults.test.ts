@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { awsError, startAwsProxy, type AwsProxy, type ProxyHandler } from './support/aws-proxy';
 import { brokerClientSettings, cli, startBroker, type TestBroker } from './support/broker';
 
@@ -250,6 +252,35 @@ describe('credentials', () => {
     } finally {
       process.env.AWS_ACCESS_KEY_ID = saved.id;
       process.env.AWS_SECRET_ACCESS_KEY = saved.key;
+    }
+  });
+
+  test('uses a named profile from the shared credentials file', async () => {
+    const saved = process.env.AWS_SHARED_CREDENTIALS_FILE;
+    const file = path.join(broker.dir, 'credentials');
+    fs.writeFileSync(
+      file,
+      '[partner-ops]\naws_access_key_id = AKIDPROFILEPROFILE\naws_secret_access_key = from-profile\n',
+    );
+    process.env.AWS_SHARED_CREDENTIALS_FILE = file;
+    // The access keys in the environment stay: the SDK would warn on the console about both.
+    const warn = jest.spyOn(console, 'warn');
+    try {
+      // The proxy sees which access key signed the request.
+      const p = await through(() => 'forward');
+      const run = await cli([...broker.args(p.endpoint), '--profile', 'partner-ops', 'audit']);
+      expect(run.code).toBe(0);
+      expect(p.calls[0].headers.authorization).toContain('Credential=AKIDPROFILEPROFILE/');
+      expect(warn).not.toHaveBeenCalled();
+
+      const missing = await cli([...broker.args(), '--profile', 'nobody', 'audit']);
+      expectOneLineError(
+        missing,
+        /no usable AWS credentials for profile nobody \(.+\): check that profile in the shared config and credentials files, or sign in again \(aws sso login --profile nobody\)/,
+      );
+    } finally {
+      warn.mockRestore();
+      process.env.AWS_SHARED_CREDENTIALS_FILE = saved;
     }
   });
 

@@ -16,6 +16,8 @@ export interface ProxyCall {
   readonly service: string;
   // Parsed JSON body of an AWS request.
   readonly input: any;
+  /** The request headers, e.g. the SigV4 `authorization` naming the access key. */
+  readonly headers: http.IncomingHttpHeaders;
 }
 
 /** An answer of the proxy's own. */
@@ -93,7 +95,12 @@ export async function startAwsProxy(target: string, handler: ProxyHandler): Prom
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const [service, operation] = String(req.headers['x-amz-target'] ?? '.').split('.');
-      const call: ProxyCall = { service, operation, input: raw ? JSON.parse(raw) : {} };
+      const call: ProxyCall = {
+        service,
+        operation,
+        input: raw ? JSON.parse(raw) : {},
+        headers: req.headers,
+      };
       calls.push(call);
       const send = (answer: Upstream | Answer) => {
         const body = JSON.stringify(answer.body);
