@@ -284,6 +284,12 @@ export async function rotateConsumer(
   name: string,
   options: RotateOptions,
 ): Promise<void> {
+  const declared = declaredNamed(pool, name);
+  if (declared?.kind === 'product') {
+    throw new CliError(
+      `${declared.clientName} is a product the blueprint declares: the broker stack delivers its credentials to the product's runtime, so a secret rotated here would not reach it; rotate it through the broker stack`,
+    );
+  }
   const target = await findTarget(pool, name);
   if (target.clients.length === 0) throw noSuchClient(pool, target);
   if (options.retirePrevious) return retirePrevious(pool, io, target);

@@ -272,6 +272,17 @@ describe("rotate with Cognito's secret-rotation API", () => {
     expect(api.secrets.get(client.ClientId)).toHaveLength(2);
   });
 
+  test('fails when the consumer is a declared product, whose runtime the broker stack supplies', async () => {
+    const api = secretRotationApi();
+    proxy = await startAwsProxy(broker.server.endpoint, api.handler);
+    const run = await cli([...broker.args(proxy.endpoint), 'consumers', 'rotate', 'web-shop']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "office-zones: error: product.web-shop is a product the blueprint declares: the broker stack delivers its credentials to the product's runtime, so a secret rotated here would not reach it; rotate it through the broker stack\n",
+    );
+    expect(api.secrets.size).toBe(0);
+  });
+
   test('fails when the new secret cannot be delivered, and deletes it', async () => {
     const api = secretRotationApi();
     proxy = await startAwsProxy(broker.server.endpoint, api.handler);
