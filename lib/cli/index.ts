@@ -190,7 +190,7 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
   consumers
     .command('onboard')
     .description(
-      `create a client-credentials app client (${'onboarded.<name>'}) with a secret and only scopes the broker offers; the credentials are printed once, or written to --out with mode 0600`,
+      'create a client-credentials app client (onboarded.<name>) with a secret and only scopes the broker offers; the credentials are printed once, or written to --out with mode 0600',
     )
     .argument('<name>', 'the consumer, e.g. acme (lower-case letters, digits, hyphens)')
     .requiredOption(
