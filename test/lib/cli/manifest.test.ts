@@ -64,6 +64,8 @@ describe('the manifest', () => {
         userPoolId: 'eu-west-1_AbC123',
         tokenUrl: 'https://auth.example/oauth2/token',
         apiUrl: 'https://api.example/v1/',
+        apiId: 'a1b2c3d4e5',
+        onboardedUsagePlanId: 'plan01',
       }),
       'SSM',
     );
@@ -127,6 +129,8 @@ describe('the manifest', () => {
       userPoolId: broker.poolId,
       tokenUrl: 'https://northwind.auth.example/oauth2/token',
       apiUrl: 'https://api.example/v1/',
+      apiId: 'a1b2c3d4e5',
+      onboardedUsagePlanId: 'plan01',
     });
     const name = '/office-zones/OfficeZones/dev/broker/manifest';
     const p = await withParameters({ [name]: JSON.stringify(published) });
@@ -168,6 +172,8 @@ describe('the user pool id', () => {
       userPoolId: broker.poolId,
       tokenUrl: 'https://northwind.auth.example/oauth2/token',
       apiUrl: 'https://api.example/v1/',
+      apiId: 'a1b2c3d4e5',
+      onboardedUsagePlanId: 'plan01',
     });
     const p = await withParameters({});
     const file = writeManifest('deployed.json', deployed);
