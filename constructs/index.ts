@@ -9,3 +9,4 @@ export * from './front-office/digital-product';
 export * from './front-office/static-web';
 export * from './naming';
 export * from './shared/node-function';
+export * from './shared/key-policies';

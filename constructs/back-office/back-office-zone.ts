@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { pascal } from '../naming';
+import { allowCloudWatchLogs } from '../shared/key-policies';
 import { CommandWorkflow } from './command-workflow';
 import { IsolatedNetwork } from './isolated-network';
 import { ISystemOfRecord, LedgerKeys, SystemOfRecord } from './system-of-record';
@@ -234,25 +235,7 @@ export class BackOfficeZone extends Construct {
 
   /** CloudWatch Logs (flow and function logs) and CloudWatch alarms (to the topic) use the key. */
   private allowServicesToUseKey(key: kms.Key) {
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogs',
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: [
-          'kms:Encrypt',
-          'kms:Decrypt',
-          'kms:ReEncrypt*',
-          'kms:GenerateDataKey*',
-          'kms:DescribeKey',
-        ],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`,
-          },
-        },
-      }),
-    );
+    allowCloudWatchLogs(key);
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToNotify',

@@ -1,9 +1,9 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { pascal } from '../naming';
+import { allowCloudWatchLogs } from '../shared/key-policies';
 import { BrokerApi, BrokerRoute, BrokerTarget } from './api';
 import { ConsumerCredentials } from './credentials';
 import { ClientSecretRotation } from './secret-rotation';
@@ -71,25 +71,7 @@ export class Broker extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // CloudWatch Logs encrypts the broker's log groups, and only log groups of this account and region.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: [
-          'kms:Encrypt',
-          'kms:Decrypt',
-          'kms:ReEncrypt*',
-          'kms:GenerateDataKey*',
-          'kms:DescribeKey',
-        ],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`,
-          },
-        },
-      }),
-    );
+    allowCloudWatchLogs(key);
     this.key = key;
 
     const scopesByCapability = new Map<string, Set<string>>();
