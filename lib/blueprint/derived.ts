@@ -94,9 +94,9 @@ export const ZONE_LABELS: Record<Zone, string> = {
  * product: the back office's zone-wide parts, the broker, the front office's IT-owned guardrails
  * and the payer account's cost management. No product may take one of these names.
  */
-export const SHARED_PRODUCT_TAGS = [
-  'back-office',
-  'broker',
-  'front-office-guardrails',
-  'cost-management',
-] as const;
+export const SHARED_PRODUCT_TAGS = {
+  backOffice: 'back-office',
+  broker: 'broker',
+  frontOfficeGuardrails: 'front-office-guardrails',
+  costManagement: 'cost-management',
+} as const;

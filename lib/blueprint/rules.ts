@@ -359,7 +359,7 @@ export function checkBlueprintRules(input: unknown): Problem[] {
         ['frontOffice', 'products', i, 'name'],
         `is also the name of back-office capability backOffice.capabilities[${capability}]; the product cost tag would attribute both to one product`,
       );
-    } else if ((SHARED_PRODUCT_TAGS as readonly string[]).includes(n)) {
+    } else if ((Object.values(SHARED_PRODUCT_TAGS) as string[]).includes(n)) {
       add(
         ['frontOffice', 'products', i, 'name'],
         `is reserved: the product cost tag ${n} attributes shared IT resources`,

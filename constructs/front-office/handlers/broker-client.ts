@@ -147,12 +147,7 @@ export class BrokerClient {
     );
   }
 
-  private async send(
-    method: string,
-    path: string,
-    body: unknown,
-    token: string,
-  ): Promise<Answer> {
+  private async send(method: string, path: string, body: unknown, token: string): Promise<Answer> {
     const base = this.options.apiUrl.endsWith('/')
       ? this.options.apiUrl
       : `${this.options.apiUrl}/`;
@@ -210,7 +205,8 @@ export class BrokerClient {
     return {
       value,
       renewAt:
-        this.options.clock() + Math.max(0, expiresIn - this.options.renewBeforeExpirySeconds) * 1000,
+        this.options.clock() +
+        Math.max(0, expiresIn - this.options.renewBeforeExpirySeconds) * 1000,
     };
   }
 
