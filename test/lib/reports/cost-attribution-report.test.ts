@@ -12,7 +12,7 @@ import {
   AttributionRow,
   toCsv,
 } from '../../../lib/reports/cost-attribution-report';
-import { CDK_CONTEXT } from '../../helpers';
+import { TEST_CONTEXT } from '../../helpers';
 
 const HEADER = [
   'Stack',
@@ -42,7 +42,7 @@ describe('cost-attribution reports of the reference blueprint', () => {
   const templates: Record<string, any> = {};
 
   beforeAll(() => {
-    const app = new App({ outdir, context: CDK_CONTEXT });
+    const app = new App({ outdir, context: TEST_CONTEXT });
     const stacks = buildOfficeZones(app, blueprint);
     app.synth();
     written = writeReports({ outdir, blueprint, stacks });

@@ -9,13 +9,13 @@ import {
   UNTAGGABLE_ATTRIBUTION,
   untaggableAttribution,
 } from '../../../lib/reports/untaggable-attribution';
-import { CDK_CONTEXT } from '../../helpers';
+import { TEST_CONTEXT } from '../../helpers';
 
 /** Every resource type in the templates of an app built from a blueprint. */
 function typesBuiltBy(blueprint: ReturnType<typeof parseBlueprint>): Set<string> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-types-'));
   try {
-    const app = new App({ outdir, context: CDK_CONTEXT });
+    const app = new App({ outdir, context: TEST_CONTEXT });
     buildOfficeZones(app, blueprint);
     const assembly = app.synth();
     return new Set(

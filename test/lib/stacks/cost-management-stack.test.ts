@@ -1,0 +1,72 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildReference, referenceInput } from '../../helpers';
+
+describe('the cost-management stack', () => {
+  const { stacks } = buildReference();
+  const template = Template.fromStack(stacks.costManagement!);
+
+  test('has a cost category that maps the zone tag to the three halves', () => {
+    const [category] = Object.values<any>(template.findResources('AWS::CE::CostCategory'));
+    expect(category.Properties).toMatchObject({
+      Name: 'Office zone',
+      RuleVersion: 'CostCategoryExpression.v1',
+      DefaultValue: 'Unattributed',
+    });
+    expect(JSON.parse(category.Properties.Rules)).toEqual([
+      {
+        Value: 'Front office',
+        Rule: { Tags: { Key: 'Zone', Values: ['front-office'], MatchOptions: ['EQUALS'] } },
+      },
+      {
+        Value: 'Back office',
+        Rule: { Tags: { Key: 'Zone', Values: ['back-office'], MatchOptions: ['EQUALS'] } },
+      },
+      {
+        Value: 'Integration',
+        Rule: { Tags: { Key: 'Zone', Values: ['integration'], MatchOptions: ['EQUALS'] } },
+      },
+    ]);
+  });
+
+  test("activates the contract's keys through a custom resource served by its own function", () => {
+    const [activation] = Object.values<any>(template.findResources('Custom::CostAllocationTags'));
+    expect(activation.Properties.TagKeys).toEqual([
+      'Zone',
+      'CostCentre',
+      'Owner',
+      'Product',
+      'Environment',
+    ]);
+    const functionId = activation.Properties.ServiceToken['Fn::GetAtt'][0];
+    const fn = template.toJSON().Resources[functionId];
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            // X-Ray's trace calls share the statement: neither has resource-level permissions.
+            Action: [
+              'ce:UpdateCostAllocationTagsStatus',
+              'xray:PutTelemetryRecords',
+              'xray:PutTraceSegments',
+            ],
+            Effect: 'Allow',
+            Resource: '*',
+          },
+        ]),
+      },
+    });
+  });
+
+  test('is left out when the blueprint does not ask for it, and the activation when it is switched off', () => {
+    const without = referenceInput() as any;
+    delete without.costManagement;
+    expect(buildReference(without).stacks.costManagement).toBeUndefined();
+    const noActivation = referenceInput() as any;
+    noActivation.costManagement.activateCostAllocationTags = false;
+    const t = Template.fromStack(buildReference(noActivation).stacks.costManagement!);
+    t.resourceCountIs('AWS::CE::CostCategory', 1);
+    t.resourceCountIs('Custom::CostAllocationTags', 0);
+    t.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+});
