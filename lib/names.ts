@@ -97,3 +97,11 @@ export function costCentreBudgetName(
 ): string {
   return `${physicalNamePrefix(blueprint)}-back-office-${costCentre}`;
 }
+
+/** The physical name of a capability's ledger table (its invoices table adds `-invoices`). */
+export function ledgerTableName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  capability: string,
+): string {
+  return `${physicalNamePrefix(blueprint)}-${capability}-ledger`;
+}

@@ -10,18 +10,12 @@ export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
 ).context;
 
 /**
- * The feature flags, and no asset bundling: CDK's own switch (`aws:cdk:bundling-stacks`) that the
- * CLI uses for stacks it does not deploy. Bundling a Lambda handler with esbuild costs seconds per
- * synth; the gate test and `cdk synth` in CI do bundle.
+ * An app with the project's feature flags and no validation plugins. Lambda code is not bundled
+ * (an empty `aws:cdk:bundling-stacks`): assertion tests read templates, and the gate test and
+ * `cdk synth` bundle for real.
  */
-export const TEST_CONTEXT: Record<string, unknown> = {
-  ...CDK_CONTEXT,
-  'aws:cdk:bundling-stacks': [],
-};
-
-/** An app with the project's feature flags, no validation plugins and no asset bundling. */
 export function testApp(): App {
-  return new App({ context: TEST_CONTEXT });
+  return new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
 }
 
 /** A test stack in an app with the project's feature flags. */

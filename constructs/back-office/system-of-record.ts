@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,7 +15,7 @@ export interface LedgerKeys {
 export interface SystemOfRecordProps {
   /** The capability's name, e.g. `orders`. */
   readonly capabilityName: string;
-  /** The zone's customer-managed key; encrypts the ledger and the queues. */
+  /** The zone's customer-managed key; encrypts the ledgers and the queues. */
   readonly key: kms.IKey;
   /** The keys of the ledger table. */
   readonly ledger: LedgerKeys;
@@ -25,15 +25,27 @@ export interface SystemOfRecordProps {
    */
   readonly acceptsCommands: boolean;
   /**
+   * Also keep an invoices ledger (partition key `invoiceId`), for a book-to-bill workflow.
+   * @default false
+   */
+  readonly invoices?: boolean;
+  /**
+   * Physical name of the ledger table; the invoices table gets the same name with `-invoices`.
+   * A named table cannot be replaced silently: a change that needs a new table fails instead.
+   * @default - a CloudFormation-generated name
+   */
+  readonly tableName?: string;
+  /**
    * How many times a message is received before it goes to the dead-letter queue.
    * @default 3
    */
   readonly maxReceiveCount?: number;
   /**
-   * What happens to the ledger when it leaves the stack.
-   * @default RemovalPolicy.RETAIN
+   * Principals (role ARNs, wildcards allowed) admitted into the ledgers' policies besides the
+   * workflow and the readers, e.g. the AWS Backup role that backs them up.
+   * @default - none
    */
-  readonly removalPolicy?: RemovalPolicy;
+  readonly ledgerAdmitted?: readonly string[];
 }
 
 /** What a system of record offers the broker: its resources, and grants scoped to them. */
@@ -48,46 +60,82 @@ export interface ISystemOfRecord extends IConstruct {
   grantSubmit(grantee: iam.IGrantable): iam.Grant;
   /** Lets the grantee read single records and query by key, and nothing else. */
   grantRead(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * Admits a role that lives in another stack (the broker's integration role) into the resource
+   * policies, by ARN. Without it the explicit denies keep it out whatever its own policy says.
+   */
+  admit(roleArn: string, access: 'submit' | 'read'): void;
 }
 
+/** Data-plane actions the resource policies keep for admitted principals. */
+const QUEUE_SEND = ['sqs:SendMessage'];
+const QUEUE_CONSUME = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:PurgeQueue',
+];
+const TABLE_READ = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:PartiQLSelect',
+];
+const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+];
+
 /**
- * One back-office capability's system of record: a ledger table and, when it accepts commands,
- * an intake queue with a dead-letter queue. Everything is encrypted with the zone's key, the
- * queues refuse plain HTTP, and the ledger survives the stack.
+ * One back-office capability's system of record: a ledger table (and an invoices ledger for book
+ * to bill) and, when it accepts commands, an intake queue with a dead-letter queue. Everything is
+ * encrypted with the zone's key and survives the stack, and resource policies deny every principal
+ * that was not admitted: the broker's integration role for this capability, the capability's own
+ * workflow role, and nobody else.
  *
  * Default settings:
- * - ledger: DynamoDB on demand, customer-managed KMS key, point-in-time recovery, deletion
- *   protection, `RemovalPolicy.RETAIN`;
- * - intake queue: KMS with the zone key, TLS only, 14-day retention on the dead-letter queue,
- *   a message goes there after 3 failed receives.
+ * - ledgers: DynamoDB on demand, the zone's customer-managed key, point-in-time recovery,
+ *   deletion protection, `RemovalPolicy.RETAIN`, TLS only, data-plane access only for admitted
+ *   principals;
+ * - intake queue: the zone key, TLS only, 4-day retention, 5-minute visibility timeout; a message
+ *   goes to the dead-letter queue (14-day retention) after 3 failed receives; only admitted
+ *   principals may send, and only the workflow may receive.
  */
 export class SystemOfRecord extends Construct implements ISystemOfRecord {
   readonly capabilityName: string;
   readonly key: kms.IKey;
   readonly ledger: dynamodb.ITable;
   readonly ledgerKeys: LedgerKeys;
+  readonly invoices?: dynamodb.ITable;
   readonly intakeQueue?: sqs.IQueue;
   readonly deadLetterQueue?: sqs.IQueue;
+  /** Every stateful resource of the capability, for backup selection and checks. */
+  readonly tables: dynamodb.ITable[] = [];
+  private readonly submitters: string[] = [];
+  private readonly readers: string[] = [];
+  private readonly workers: string[] = [];
+  private readonly ledgerAdmitted: readonly string[];
 
   constructor(scope: Construct, id: string, props: SystemOfRecordProps) {
     super(scope, id);
     this.capabilityName = props.capabilityName;
     this.key = props.key;
     this.ledgerKeys = props.ledger;
+    this.ledgerAdmitted = props.ledgerAdmitted ?? [];
 
-    const ledger = new dynamodb.Table(this, 'Ledger', {
-      partitionKey: { name: props.ledger.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: props.ledger.sortKey
-        ? { name: props.ledger.sortKey, type: dynamodb.AttributeType.STRING }
-        : undefined,
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: props.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    this.ledger = ledger;
+    this.ledger = this.table('Ledger', props.tableName, props.ledger);
+    if (props.invoices) {
+      this.invoices = this.table('Invoices', props.tableName && `${props.tableName}-invoices`, {
+        partitionKey: 'invoiceId',
+      });
+    }
 
     if (props.acceptsCommands) {
       const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -97,7 +145,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
         retentionPeriod: Duration.days(14),
       });
       this.deadLetterQueue = deadLetterQueue;
-      this.intakeQueue = new sqs.Queue(this, 'IntakeQueue', {
+      const intakeQueue = new sqs.Queue(this, 'IntakeQueue', {
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.key,
         dataKeyReuse: Duration.hours(1),
@@ -106,7 +154,35 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
         visibilityTimeout: Duration.minutes(5),
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },
       });
+      this.intakeQueue = intakeQueue;
+      intakeQueue.addToResourcePolicy(
+        this.denyUnless(QUEUE_SEND, [intakeQueue.queueArn], () => this.submitters),
+      );
+      intakeQueue.addToResourcePolicy(
+        this.denyUnless(QUEUE_CONSUME, [intakeQueue.queueArn], () => this.workers),
+      );
+      deadLetterQueue.addToResourcePolicy(
+        this.denyUnless(
+          [...QUEUE_SEND, ...QUEUE_CONSUME, 'sqs:StartMessageMoveTask'],
+          [deadLetterQueue.queueArn],
+          () => this.workers,
+        ),
+      );
     }
+  }
+
+  admit(roleArn: string, access: 'submit' | 'read'): void {
+    (access === 'submit' ? this.submitters : this.readers).push(roleArn);
+  }
+
+  /** Admits the capability's own workflow: it consumes the intake queue and writes the ledgers. */
+  admitWorkflow(role: iam.IRole): void {
+    this.workers.push(role.roleArn);
+  }
+
+  /** Every principal admitted anywhere in this capability; the zone key admits the same. */
+  get admittedPrincipals(): string[] {
+    return [...this.submitters, ...this.readers, ...this.workers];
   }
 
   grantSubmit(grantee: iam.IGrantable): iam.Grant {
@@ -134,6 +210,105 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
     });
   }
 
+  /** Lets the capability's workflow keep its ledgers: read, write once, move a status on. */
+  grantWorkflow(grantee: iam.IGrantable): iam.Grant {
+    this.grantKey(grantee, ['kms:Decrypt', 'kms:GenerateDataKey'], 'dynamodb');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resourceArns: this.tables.map((t) => t.tableArn),
+    });
+  }
+
+  /** Lets the workflow put a refused command on the dead-letter queue, with its reason. */
+  grantRefuse(grantee: iam.IGrantable): iam.Grant {
+    if (!this.deadLetterQueue)
+      throw new Error(`capability ${this.capabilityName} has no dead-letter queue`);
+    this.grantKey(grantee, ['kms:GenerateDataKey', 'kms:Decrypt'], 'sqs');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:SendMessage'],
+      resourceArns: [this.deadLetterQueue.queueArn],
+    });
+  }
+
+  private table(id: string, tableName: string | undefined, keys: LedgerKeys): dynamodb.Table {
+    const stack = Stack.of(this);
+    const resourcePolicy = new iam.PolicyDocument();
+    const table = new dynamodb.Table(this, id, {
+      tableName,
+      partitionKey: { name: keys.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: keys.sortKey
+        ? { name: keys.sortKey, type: dynamodb.AttributeType.STRING }
+        : undefined,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      // A table's policy cannot name the table by reference (that would be circular); a named
+      // table is known by its ARN, an unnamed one only as "this table".
+      resourcePolicy: tableName ? resourcePolicy : undefined,
+    });
+    if (tableName) {
+      const arn = stack.formatArn({
+        service: 'dynamodb',
+        resource: 'table',
+        resourceName: tableName,
+      });
+      resourcePolicy.addStatements(
+        this.denyUnless(TABLE_READ, [arn], () => [
+          ...this.readers,
+          ...this.workers,
+          ...this.ledgerAdmitted,
+        ]),
+        this.denyUnless(TABLE_WRITE, [arn], () => [...this.workers, ...this.ledgerAdmitted]),
+        new iam.PolicyStatement({
+          sid: 'DenyInsecureTransport',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['dynamodb:*'],
+          resources: [arn],
+          conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+    this.tables.push(table);
+    return table;
+  }
+
+  /**
+   * An explicit deny of `actions` for every principal except the admitted ones (resolved at synth,
+   * so roles admitted later count) and AWS services acting on their own behalf.
+   */
+  private denyUnless(
+    actions: string[],
+    resources: string[],
+    admitted: () => string[],
+  ): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions,
+      resources,
+      conditions: {
+        ArnNotLike: {
+          'aws:PrincipalArn': Lazy.list({
+            // An empty list is not valid IAM; with nobody admitted, only the account root is.
+            produce: () => {
+              const arns = unique(admitted());
+              return arns.length > 0
+                ? arns
+                : [Stack.of(this).formatArn({ service: 'iam', region: '', resource: 'root' })];
+            },
+          }),
+        },
+        Bool: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+  }
+
   private grantKey(grantee: iam.IGrantable, actions: string[], service: string) {
     iam.Grant.addToPrincipal({
       grantee,
@@ -146,4 +321,8 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       },
     });
   }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }

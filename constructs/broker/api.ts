@@ -55,7 +55,16 @@ export interface BrokerApiProps {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Whether every route also needs an API key. Keys tie a consumer to its usage plan (its
+   * throttle); the OAuth token remains what authenticates and authorises.
+   * @default false
+   */
+  readonly apiKeyRequired?: boolean;
 }
+
+/** API Gateway quotas a broker API is checked against at synth. */
+export const REST_API_QUOTAS = { resources: 300, authorizers: 10 } as const;
 
 /**
  * The broker's REST API: one route per capability operation, each behind a Cognito authorizer
@@ -80,10 +89,12 @@ export class BrokerApi extends Construct {
   private readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
   private readonly validator: apigw.RequestValidator;
   private readonly errorModel: apigw.Model;
+  private readonly apiKeyRequired: boolean;
 
   constructor(scope: Construct, id: string, props: BrokerApiProps) {
     super(scope, id);
     const stageName = props.stageName ?? 'v1';
+    this.apiKeyRequired = props.apiKeyRequired ?? false;
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -158,7 +169,9 @@ export class BrokerApi extends Construct {
       this.addRoute(route, target);
     }
 
-    this.node.addValidation({ validate: () => unguardedMethods(this.restApi) });
+    this.node.addValidation({
+      validate: () => [...unguardedMethods(this.restApi), ...quotaProblems(this.restApi)],
+    });
   }
 
   /** The URL of the stage, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com/v1/`. */
@@ -180,6 +193,7 @@ export class BrokerApi extends Construct {
       authorizer: this.authorizer,
       authorizationScopes: [route.scope],
       requestValidator: this.validator,
+      apiKeyRequired: this.apiKeyRequired,
       operationName: `${route.capability}.${route.operation}`,
     };
 
@@ -432,6 +446,31 @@ function queryIntegration(
       ],
     },
   });
+}
+
+/** API Gateway quotas the API would exceed, named with the count. */
+function quotaProblems(api: apigw.RestApi): string[] {
+  const stack = Stack.of(api);
+  const apiId = JSON.stringify(stack.resolve(api.restApiId));
+  const ofThisApi = (n: IConstruct) =>
+    (n instanceof apigw.CfnResource || n instanceof apigw.CfnAuthorizer) &&
+    JSON.stringify(stack.resolve(n.restApiId)) === apiId;
+  // Authorizers can be made anywhere in the stack; count what points at this API.
+  const nodes = stack.node.findAll().filter(ofThisApi);
+  const resources = nodes.filter((n) => n instanceof apigw.CfnResource).length;
+  const authorizers = nodes.filter((n) => n instanceof apigw.CfnAuthorizer).length;
+  const problems: string[] = [];
+  if (resources > REST_API_QUOTAS.resources) {
+    problems.push(
+      `the broker API has ${resources} resources; the AWS quota "resources per REST API" allows ${REST_API_QUOTAS.resources}`,
+    );
+  }
+  if (authorizers > REST_API_QUOTAS.authorizers) {
+    problems.push(
+      `the broker API has ${authorizers} authorizers; the AWS quota "authorizers per REST API" allows ${REST_API_QUOTAS.authorizers}`,
+    );
+  }
+  return problems;
 }
 
 /** Every method of the API that lacks the Cognito authorizer or a scope (OPTIONS aside). */

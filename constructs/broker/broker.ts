@@ -1,8 +1,12 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { pascal } from '../naming';
 import { BrokerApi, BrokerRoute, BrokerTarget } from './api';
+import { ConsumerCredentials } from './credentials';
+import { ClientSecretRotation } from './secret-rotation';
 import { BrokerConsumer, BrokerIdentity } from './identity';
 import { RegionalWebAcl } from './web-acl';
 
@@ -26,6 +30,11 @@ export interface BrokerProps {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** @default 1000 */
   readonly wafRateLimitPerIp?: number;
+  /**
+   * The throttle of a consumer that declares none of its own.
+   * @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly defaultConsumerThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 /**
@@ -33,14 +42,24 @@ export interface BrokerProps {
  * An enterprise identity (Cognito), a REST API that authenticates, authorises by scope,
  * validates, throttles and logs every call, and a WAF in front of it.
  *
- * Default settings: see `BrokerIdentity`, `BrokerApi` and `RegionalWebAcl`; plus one
- * customer-managed key (rotation on, retained) for the broker's logs.
+ * Default settings: see `BrokerIdentity`, `BrokerApi`, `RegionalWebAcl`, `ConsumerCredentials`
+ * and `ClientSecretRotation`; plus customer-managed keys (rotation on, retained) for the broker's
+ * logs and for delivered credentials; every route needs the caller's API key too, which ties it to
+ * its usage plan (its own throttle).
  */
 export class Broker extends Construct {
   readonly key: kms.IKey;
   readonly identity: BrokerIdentity;
   readonly api: BrokerApi;
   readonly webAcl: RegionalWebAcl;
+  /** Encrypts delivered credentials; a product's runtime decrypts its own through Secrets Manager. */
+  readonly credentialsKey: kms.IKey;
+  /** Delivered credentials, by client name. */
+  readonly credentials = new Map<string, ConsumerCredentials>();
+  /** Usage plans, one per distinct throttle. */
+  readonly usagePlans: apigw.UsagePlan[] = [];
+  /** Rotates every delivered client secret. */
+  readonly rotation: ClientSecretRotation;
 
   constructor(scope: Construct, id: string, props: BrokerProps) {
     super(scope, id);
@@ -96,7 +115,54 @@ export class Broker extends Construct {
       logKey: key,
       restApiName: props.namePrefix ? `${props.namePrefix}-broker` : undefined,
       throttle: props.throttle,
+      apiKeyRequired: true,
     });
+
+    this.credentialsKey = new kms.Key(this, 'CredentialsKey', {
+      description: 'Office Zones broker: delivered consumer credentials',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.rotation = new ClientSecretRotation(this, 'SecretRotation', {
+      userPool: this.identity.userPool,
+      key: this.credentialsKey,
+      logKey: key,
+    });
+    const defaultThrottle = props.defaultConsumerThrottle ?? { rateLimit: 50, burstLimit: 100 };
+    const plans = new Map<string, apigw.UsagePlan>();
+    for (const consumer of props.consumers) {
+      const id = pascal(consumer.clientName);
+      const client = this.identity.clients.get(consumer.clientName)!;
+      const credentials = new ConsumerCredentials(this, `${id}Credentials`, {
+        client,
+        secretName:
+          consumer.credentials?.secretName ?? `office-zones/broker/clients/${consumer.clientName}`,
+        key: this.credentialsKey,
+        readerRoleArn: consumer.credentials?.readerRoleArn,
+        alsoReadBy: [this.rotation.role.roleArn],
+        tokenUrl: this.identity.tokenUrl,
+        apiUrl: this.api.url,
+      });
+      this.credentials.set(consumer.clientName, credentials);
+      this.rotation.rotate(credentials.secret);
+      // Consumers with the same throttle share a usage plan (300 plans per account and region).
+      const throttle = consumer.throttle ?? defaultThrottle;
+      const planKey = `${throttle.rateLimit}/${throttle.burstLimit}`;
+      let plan = plans.get(planKey);
+      if (!plan) {
+        plan = this.api.restApi.addUsagePlan(`UsagePlan${plans.size + 1}`, {
+          name: props.namePrefix
+            ? `${props.namePrefix}-broker-${throttle.rateLimit}rps`
+            : undefined,
+          description: `Consumers throttled at ${throttle.rateLimit} requests/s, burst ${throttle.burstLimit}`,
+          throttle,
+          apiStages: [{ api: this.api.restApi, stage: this.api.stage }],
+        });
+        plans.set(planKey, plan);
+        this.usagePlans.push(plan);
+      }
+      plan.addApiKey(credentials.addApiKey(consumer.clientName));
+    }
 
     this.webAcl = new RegionalWebAcl(this, 'WebAcl', {
       resourceArns: [this.api.stage.stageArn],

@@ -19,6 +19,17 @@ export interface BrokerConsumer {
   readonly clientName: string;
   /** The full scopes it may request, e.g. `['orders/write']`. */
   readonly scopes: readonly string[];
+  /**
+   * Its own throttle on the broker API (through a usage plan and its API key).
+   * @default - the broker's default consumer throttle
+   */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Where its credentials are delivered: a Secrets Manager secret of this name and, for a product,
+   * the one runtime role that may read it.
+   * @default - no secret: the consumer gets its credentials some other way
+   */
+  readonly credentials?: { readonly secretName: string; readonly readerRoleArn?: string };
 }
 
 export interface BrokerIdentityProps {

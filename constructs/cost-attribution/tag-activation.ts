@@ -33,7 +33,6 @@ export class CostAllocationTagActivation extends Construct {
     if (keys.length === 0) throw new Error(`${this.node.path}: no tag keys to activate`);
     this.handler = new NodeFunction(this, 'Handler', {
       entry: path.join(__dirname, 'handlers', 'activate-cost-allocation-tags.ts'),
-      bundleAwsSdk: true,
       description: 'Activates cost-allocation tags (Custom::CostAllocationTags)',
       timeout: Duration.minutes(1),
     });

@@ -101,7 +101,6 @@ export class ProductApi extends Construct {
     const timeout = props.timeout ?? Duration.seconds(10);
     this.handler = new NodeFunction(this, 'Handler', {
       entry: path.join(__dirname, 'handlers', 'broker-api.ts'),
-      bundleAwsSdk: true,
       description: 'Serves the product API by calling the broker',
       memorySize: props.memorySize,
       timeout,

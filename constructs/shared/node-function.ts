@@ -43,13 +43,6 @@ export interface NodeFunctionProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
   /** @default - unreserved */
   readonly reservedConcurrentExecutions?: number;
-  /**
-   * Bundle the AWS SDK v3 clients the handler imports instead of taking the runtime's. Bundling
-   * pins the SDK the handler was tested with; the newest runtime may change the one it ships.
-   * The clients must then be installed where synth runs (in `dependencies`).
-   * @default false
-   */
-  readonly bundleAwsSdk?: boolean;
 }
 
 /**
@@ -58,7 +51,7 @@ export interface NodeFunctionProps {
  *
  * Default settings: the newest Node.js runtime, arm64, X-Ray tracing, JSON logs into its own
  * log group (kept one year), a role of its own with only the permissions it is given, the AWS SDK
- * taken from the runtime unless `bundleAwsSdk` is set, minified with source maps.
+ * bundled (not taken from the runtime), minified with source maps.
  */
 export class NodeFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
@@ -122,7 +115,9 @@ export class NodeFunction extends nodejs.NodejsFunction {
       bundling: {
         minify: true,
         sourceMap: true,
-        externalModules: props.bundleAwsSdk ? [] : ['@aws-sdk/*'],
+        // The AWS SDK is bundled, not taken from the runtime: the function runs the SDK version it
+        // was tested with, whatever the newest runtime ships.
+        externalModules: [],
         forceDockerBundling: false,
       },
     });

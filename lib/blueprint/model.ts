@@ -134,6 +134,10 @@ const Capability = z
       })
       .meta({ description: "The keys of the capability's system-of-record table." }),
     operations: z.array(Operation).min(1, 'a capability needs at least one operation'),
+    workflow: z.enum(['record', 'book-to-bill']).default('record').meta({
+      description:
+        'What happens to a command: `record` writes it to the ledger with a status; `book-to-bill` validates an order, fulfils it and issues an invoice into an invoices ledger.',
+    }),
   })
   .meta({ description: 'A back-office system of record and the operations it offers.' });
 
@@ -291,6 +295,14 @@ export const BlueprintSchema = z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be 1 to 16 lower-case letters, digits or hyphens')
       .meta({ description: 'The environment, e.g. `dev` or `prod`.' }),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(?:-[a-z]+)+-[0-9]$/, 'must be an AWS region such as eu-west-1')
+      .optional()
+      .meta({
+        description:
+          'Where the stacks will be deployed, for the documents synth writes (OpenAPI token URL). The stacks stay environment-agnostic.',
+      }),
     stackPrefix: z
       .string()
       .regex(
@@ -307,6 +319,11 @@ export const BlueprintSchema = z
       owner: email('IT owner of the back office.'),
       costCentre: costCentre(),
       operationsEmail: email('Where IT operations receive alarms.'),
+      vpcCidr: z
+        .string()
+        .regex(/^10\.(?:[0-9]{1,3})\.0\.0\/16$/, 'must be a /16 in 10.0.0.0/8, e.g. 10.40.0.0/16')
+        .default('10.40.0.0/16')
+        .meta({ description: "The back office's isolated network." }),
       backup: z
         .strictObject({
           dailyRetentionDays: z.int().default(35),
@@ -338,7 +355,13 @@ export const BlueprintSchema = z
         )
         .meta({ description: 'The Cognito domain prefix of the OAuth endpoints.' }),
       accessTokenValidityMinutes: z.int().min(5).max(1440).default(60),
-      throttle: Throttle.default({ rateLimit: 100, burstLimit: 200 }),
+      throttle: Throttle.default({ rateLimit: 100, burstLimit: 200 }).meta({
+        description: 'The stage throttle: all consumers together.',
+      }),
+      consumerThrottle: Throttle.default({ rateLimit: 50, burstLimit: 100 }).meta({
+        description:
+          "A consumer's own throttle when it declares none (a usage plan per distinct throttle).",
+      }),
       wafRateLimitPerIp: z
         .int()
         .min(10)

@@ -8,6 +8,7 @@ import type { BlueprintInput } from './model';
 export const REFERENCE_BLUEPRINT: BlueprintInput = {
   enterprise: 'Northwind Retail',
   environment: 'dev',
+  region: 'eu-west-2',
   stackPrefix: 'OfficeZones',
   backOffice: {
     owner: 'it-back-office@northwind.example',
@@ -22,6 +23,7 @@ export const REFERENCE_BLUEPRINT: BlueprintInput = {
         costCentre: 'CC-1100',
         change: { owner: 'change-board@northwind.example', reference: 'CHG-1001' },
         ledger: { partitionKey: 'orderId' },
+        workflow: 'book-to-bill',
         operations: [
           {
             name: 'submit',

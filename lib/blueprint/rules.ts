@@ -26,6 +26,7 @@ export const QUOTAS = {
   scopesPerAppClient: 50,
   appClientsPerUserPool: 1000,
   resourcesPerRestApi: 300,
+  usagePlansPerRegion: 300,
 } as const;
 
 /** The back office's minimum backup retention, in days. */
@@ -182,6 +183,13 @@ export function checkBlueprintRules(input: unknown): Problem[] {
         if (body.type !== 'object') add([...opAt, 'body', 'type'], 'must be "object"');
         const idField = str(op.idField) ?? str(ledger.partitionKey);
         if (idField) {
+          const idSchema = obj(obj(body.properties)[idField]);
+          if (idField in obj(body.properties) && idSchema.type !== 'string') {
+            add(
+              [...opAt, 'body', 'properties', idField, 'type'],
+              'must be "string": the id is a key of the ledger and of the intake queue',
+            );
+          }
           if (!(idField in obj(body.properties))) {
             add(
               [...opAt, 'body', 'properties'],
@@ -219,6 +227,28 @@ export function checkBlueprintRules(input: unknown): Problem[] {
         }
       }
     });
+    const commands = operations.filter((op) => op.kind === 'command');
+    if (commands.length > 0 && str(ledger.sortKey) !== undefined) {
+      add(
+        [...at, 'ledger', 'sortKey'],
+        "a capability that takes commands keys its ledger by the command's id alone; remove the sort key",
+      );
+    }
+    if (c.workflow === 'book-to-bill') {
+      if (commands.length === 0)
+        add([...at, 'workflow'], 'book-to-bill needs a command that submits orders');
+      commands.forEach((op) => {
+        const j = operations.indexOf(op);
+        const properties = obj(obj(op.body).properties);
+        for (const field of ['customerId', 'currency', 'lines']) {
+          if (!(field in properties))
+            add(
+              [...at, 'operations', j, 'body', 'properties'],
+              `book-to-bill needs ${field} in the order body`,
+            );
+        }
+      });
+    }
     if (scopeNames.size > QUOTAS.scopesPerResourceServer) {
       add(
         [...at, 'operations'],
@@ -289,6 +319,20 @@ export function checkBlueprintRules(input: unknown): Problem[] {
         'consumers (products and partners)',
         'app clients per user pool',
         QUOTAS.appClientsPerUserPool,
+      ),
+    );
+  }
+  const throttleOf = (c: Loose) =>
+    JSON.stringify(c.throttle ?? broker.consumerThrottle ?? 'default');
+  const throttles = new Set([...products, ...partners].map(throttleOf));
+  if (throttles.size > QUOTAS.usagePlansPerRegion) {
+    add(
+      ['broker', 'partners'],
+      quota(
+        throttles.size,
+        'distinct consumer throttles (one usage plan each)',
+        'usage plans per account and region',
+        QUOTAS.usagePlansPerRegion,
       ),
     );
   }

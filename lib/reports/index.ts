@@ -1,6 +1,7 @@
 import type { Blueprint } from '../blueprint';
 import type { OfficeZonesStacks } from '../office-zones';
 import { writeBrokerManifest } from './broker-manifest-report';
+import { writeBrokerOpenApi } from './broker-openapi-report';
 import { writeCostAttribution } from './cost-attribution-report';
 
 /** What a report is written from: the synthesized app. */
@@ -15,7 +16,11 @@ export interface ReportContext {
 export type ReportWriter = (ctx: ReportContext) => string[];
 
 /** Every report `cdk synth` writes next to the templates, in order. */
-export const REPORTS: readonly ReportWriter[] = [writeBrokerManifest, writeCostAttribution];
+export const REPORTS: readonly ReportWriter[] = [
+  writeBrokerManifest,
+  writeBrokerOpenApi,
+  writeCostAttribution,
+];
 
 /** Writes every report after synth. */
 export function writeReports(ctx: ReportContext): string[] {

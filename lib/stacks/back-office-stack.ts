@@ -4,7 +4,9 @@ import { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import { addBackOfficeBudgets } from '../back-office-budgets';
 import type { Blueprint } from '../blueprint';
+import { acknowledge } from '../../policies/acknowledge';
 import { costTags } from '../cost-tags';
+import { integrationRoleName, ledgerTableName } from '../names';
 import { registerZone } from '../zones';
 
 export interface BackOfficeStackProps extends StackProps {
@@ -34,13 +36,51 @@ export class BackOfficeStack extends Stack {
 
     this.zone = new BackOfficeZone(this, 'Zone', {
       keyDescription: `${blueprint.enterprise} back office (${blueprint.environment})`,
+      cidr: backOffice.vpcCidr,
+      backup: backOffice.backup,
+      operationsEmail: backOffice.operationsEmail,
       capabilities: backOffice.capabilities.map((c) => ({
         name: c.name,
         ledger: c.ledger,
-        acceptsCommands: c.operations.some((op) => op.kind === 'command'),
+        workflow: c.operations.some((op) => op.kind === 'command') ? c.workflow : undefined,
+        tableName: ledgerTableName(blueprint, c.name),
       })),
     });
     applyCostTags(this, zoneTags);
+
+    // Only the broker gets in: each capability admits the broker's integration role for it, by
+    // its deterministic name (the broker stack is deployed after this one and refers to it).
+    for (const capability of backOffice.capabilities) {
+      const roleArn = this.formatArn({
+        service: 'iam',
+        region: '',
+        resource: 'role',
+        resourceName: integrationRoleName(blueprint, capability.name),
+      });
+      const system = this.zone.capability(capability.name);
+      if (capability.operations.some((op) => op.kind === 'command'))
+        system.admit(roleArn, 'submit');
+      if (capability.operations.some((op) => op.kind === 'query')) system.admit(roleArn, 'read');
+    }
+
+    for (const policy of [
+      'AWSBackupServiceRolePolicyForBackup',
+      'AWSBackupServiceRolePolicyForRestores',
+    ]) {
+      acknowledge(this.zone.backup.role, {
+        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
+        reason: `AWS Backup's own service-role policy (${policy}), kept current by AWS as services add backup APIs; the vault and key policies restrict what it can reach.`,
+        reference: 'DEC-006',
+      });
+    }
+    for (const workflow of this.zone.workflows.values()) {
+      acknowledge(workflow.role, {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only X-Ray tracing (PutTraceSegments, PutTelemetryRecords) and the network-interface calls Lambda makes in a VPC are on *: neither service supports resource-level permissions for them.',
+        reference: 'DEC-005',
+      });
+    }
 
     const changeControl: Record<string, { owner: string; reference: string }> = {};
     for (const capability of backOffice.capabilities) {

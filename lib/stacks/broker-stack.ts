@@ -1,5 +1,7 @@
 import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { pascal } from '../../constructs/naming';
 import type { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
@@ -8,7 +10,15 @@ import { acknowledge } from '../../policies/acknowledge';
 import { Blueprint, clientName, consumers, operationScope, physicalNamePrefix } from '../blueprint';
 import { costTags } from '../cost-tags';
 import { registerZone } from '../zones';
-import { integrationRoleName } from '../names';
+import { brokerManifest } from '../broker-manifest';
+import {
+  brokerParameterNames,
+  integrationRoleName,
+  parameterRoot,
+  productCredentialsParameterName,
+  productCredentialsSecretName,
+  productRuntimeRoleName,
+} from '../names';
 
 export interface BrokerStackProps extends StackProps {
   readonly blueprint: Blueprint;
@@ -61,7 +71,26 @@ export class BrokerStack extends Stack {
       namePrefix: physicalNamePrefix(blueprint),
       routes,
       targets,
-      consumers: consumers(blueprint).map((c) => ({ clientName: clientName(c), scopes: c.scopes })),
+      consumers: consumers(blueprint).map((c) => ({
+        clientName: clientName(c),
+        scopes: c.scopes,
+        throttle: c.throttle,
+        credentials:
+          c.kind === 'product'
+            ? {
+                secretName: productCredentialsSecretName(blueprint, c.name),
+                readerRoleArn: this.formatArn({
+                  service: 'iam',
+                  region: '',
+                  resource: 'role',
+                  resourceName: productRuntimeRoleName(blueprint, c.name),
+                }),
+              }
+            : {
+                secretName: `${parameterRoot(blueprint).slice(1)}/broker/clients/${clientName(c)}`,
+              },
+      })),
+      defaultConsumerThrottle: blueprint.broker.consumerThrottle,
       accessTokenValidity: Duration.minutes(blueprint.broker.accessTokenValidityMinutes),
       throttle: blueprint.broker.throttle,
       wafRateLimitPerIp: blueprint.broker.wafRateLimitPerIp,
@@ -75,8 +104,71 @@ export class BrokerStack extends Stack {
       reference: 'DEC-004',
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.broker.api.url, description: 'The broker API' });
-    new CfnOutput(this, 'UserPoolId', { value: this.broker.identity.userPool.userPoolId });
-    new CfnOutput(this, 'TokenUrl', { value: this.broker.identity.tokenUrl });
+    // What the broker publishes for runtimes and the operations CLI: SSM parameters (read by the
+    // product stacks at deploy time and by `office-zones` at run time) and stack outputs.
+    const deployed = {
+      userPoolId: this.broker.identity.userPool.userPoolId,
+      tokenUrl: this.broker.identity.tokenUrl,
+      apiUrl: this.broker.api.url,
+    };
+    const names = brokerParameterNames(blueprint);
+    const publish = (id: string, parameterName: string, value: string, description: string) =>
+      new ssm.StringParameter(this, id, {
+        parameterName,
+        stringValue: value,
+        description,
+        tier: ssm.ParameterTier.STANDARD,
+      });
+    publish(
+      'UserPoolIdParameter',
+      names.userPoolId,
+      deployed.userPoolId,
+      'Office Zones broker: the user pool id',
+    );
+    publish(
+      'TokenUrlParameter',
+      names.tokenUrl,
+      deployed.tokenUrl,
+      'Office Zones broker: the OAuth token endpoint',
+    );
+    publish('ApiUrlParameter', names.apiUrl, deployed.apiUrl, 'Office Zones broker: the API URL');
+    publish(
+      'CredentialsKeyArnParameter',
+      names.credentialsKeyArn,
+      this.broker.credentialsKey.keyArn,
+      'Office Zones broker: the key of delivered credentials',
+    );
+    const manifest = this.toJsonString(brokerManifest(blueprint, deployed));
+    new ssm.StringParameter(this, 'ManifestParameter', {
+      parameterName: names.manifest,
+      stringValue: manifest,
+      description: 'Office Zones broker manifest (consumers, scopes, routes)',
+      // Standard parameters hold 4 KB; the manifest of a large enterprise needs the advanced tier (8 KB).
+      tier:
+        JSON.stringify(brokerManifest(blueprint)).length > 3500
+          ? ssm.ParameterTier.ADVANCED
+          : ssm.ParameterTier.STANDARD,
+    });
+    for (const product of blueprint.frontOffice.products) {
+      const credentials = this.broker.credentials.get(
+        clientName({ kind: 'product', name: product.name }),
+      )!;
+      publish(
+        `${pascal(product.name)}CredentialsParameter`,
+        productCredentialsParameterName(blueprint, product.name),
+        credentials.secret.secretArn,
+        `Office Zones broker: where ${product.name} finds its credentials`,
+      );
+    }
+    acknowledge(this.broker.rotation.role, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only X-Ray tracing (PutTraceSegments, PutTelemetryRecords) is on *: X-Ray supports no resource-level permissions. Cognito and Secrets Manager actions name the pool and each secret.',
+      reference: 'DEC-005',
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: deployed.apiUrl, description: 'The broker API' });
+    new CfnOutput(this, 'UserPoolId', { value: deployed.userPoolId });
+    new CfnOutput(this, 'TokenUrl', { value: deployed.tokenUrl });
   }
 }

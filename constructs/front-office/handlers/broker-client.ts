@@ -2,8 +2,9 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 
 /**
  * A client of the broker for one front-office product: it reads the product's credentials from
- * Secrets Manager, gets a client-credentials token from the broker's token endpoint, keeps it until
- * shortly before it expires, and calls the broker's API with it.
+ * Secrets Manager (`{"clientId", "clientSecret", "apiKey"}`), gets a client-credentials token from
+ * the broker's token endpoint, keeps it until shortly before it expires, and calls the broker's API
+ * with it and the API key (which ties the product to its usage plan).
  *
  * Runs inside the product's Lambda function (bundled by esbuild; the AWS SDK comes from the
  * runtime). Never logs or returns the secret or a token.
@@ -13,7 +14,7 @@ export interface BrokerClientOptions {
   readonly apiUrl: string;
   /** The OAuth token endpoint, e.g. `https://shop.auth.eu-west-1.amazoncognito.com/oauth2/token`. */
   readonly tokenUrl: string;
-  /** ARN of the secret holding `{"clientId": "...", "clientSecret": "..."}`. */
+  /** ARN of the secret holding `{"clientId": "...", "clientSecret": "...", "apiKey": "..."}`. */
   readonly secretArn: string;
   /**
    * Scopes to ask for, e.g. `['orders/write']`.
@@ -67,6 +68,8 @@ export interface Order {
 interface Credentials {
   readonly clientId: string;
   readonly clientSecret: string;
+  /** The API key that ties the product to its usage plan (its throttle) at the broker. */
+  readonly apiKey?: string;
 }
 
 interface CachedToken {
@@ -131,10 +134,11 @@ export class BrokerClient {
   private errorFor(answer: Answer): BrokerError {
     const message = answer.message ?? `the broker answered ${answer.status}`;
     if (answer.status === 403) {
-      // The product's app client lacks the scope: a deployment fault, not the caller's.
+      // The product's app client lacks the scope, or its API key is wrong: a deployment fault,
+      // not the caller's.
       return new BrokerError(
         502,
-        `the broker refused this product's scopes: ${message}`,
+        `the broker refused this product's scopes or API key: ${message}`,
         answer.requestId,
       );
     }
@@ -152,10 +156,12 @@ export class BrokerClient {
       ? this.options.apiUrl
       : `${this.options.apiUrl}/`;
     const url = new URL(path.replace(/^\//, ''), base);
+    const { apiKey } = await this.readCredentials();
     const response = await this.fetch(url, 'the broker', {
       method,
       headers: {
         authorization: `Bearer ${token}`,
+        ...(apiKey ? { 'x-api-key': apiKey } : {}),
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
@@ -262,14 +268,14 @@ export class BrokerClient {
     } catch {
       parsed = undefined;
     }
-    const { clientId, clientSecret } = (parsed ?? {}) as Record<string, unknown>;
+    const { clientId, clientSecret, apiKey } = (parsed ?? {}) as Record<string, unknown>;
     if (typeof clientId !== 'string' || typeof clientSecret !== 'string') {
       throw new BrokerError(
         502,
         "this product's broker credentials secret does not hold clientId and clientSecret",
       );
     }
-    return { clientId, clientSecret };
+    return { clientId, clientSecret, apiKey: typeof apiKey === 'string' ? apiKey : undefined };
   }
 
   /** One HTTP exchange, body included, within the timeout. */

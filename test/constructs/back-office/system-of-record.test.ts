@@ -7,11 +7,10 @@ function zone() {
   const stack = testStack();
   const backOffice = new BackOfficeZone(stack, 'Zone', {
     capabilities: [
-      { name: 'orders', ledger: { partitionKey: 'orderId' }, acceptsCommands: true },
+      { name: 'orders', ledger: { partitionKey: 'orderId' }, workflow: 'record' },
       {
         name: 'catalog',
         ledger: { partitionKey: 'category', sortKey: 'sku' },
-        acceptsCommands: false,
       },
     ],
   });

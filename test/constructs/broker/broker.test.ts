@@ -14,11 +14,10 @@ const ORDER_SCHEMA = {
 function broker(stack: Stack = testStack()) {
   const backOffice = new BackOfficeZone(stack, 'BackOffice', {
     capabilities: [
-      { name: 'orders', ledger: { partitionKey: 'orderId' }, acceptsCommands: true },
+      { name: 'orders', ledger: { partitionKey: 'orderId' }, workflow: 'record' },
       {
         name: 'catalog',
         ledger: { partitionKey: 'category', sortKey: 'sku' },
-        acceptsCommands: false,
       },
     ],
   });
@@ -58,17 +57,35 @@ function broker(stack: Stack = testStack()) {
       catalog: { system: backOffice.capability('catalog') },
     },
     consumers: [
-      { clientName: 'product.web-shop', scopes: ['orders/write', 'catalog/read'] },
-      { clientName: 'partner.marketplace', scopes: ['catalog/read'] },
+      {
+        clientName: 'product.web-shop',
+        scopes: ['orders/write', 'catalog/read'],
+        credentials: {
+          secretName: 'acme/broker/clients/product.web-shop',
+          readerRoleArn: 'arn:aws:iam::123456789012:role/acme-web-shop-runtime',
+        },
+      },
+      {
+        clientName: 'partner.marketplace',
+        scopes: ['catalog/read'],
+        throttle: { rateLimit: 5, burstLimit: 10 },
+      },
     ],
   });
   return { stack, backOffice, broker: b };
 }
 
+/** Built once for the tests that only read it; tests that add to a broker build their own. */
+let shared: ReturnType<typeof broker> | undefined;
+const sharedBroker = () => (shared ??= broker());
+const templates = new WeakMap<Stack, Template>();
+const templateOf = (stack: Stack) =>
+  templates.get(stack) ?? templates.set(stack, Template.fromStack(stack)).get(stack)!;
+
 describe('Broker identity', () => {
   test('the user pool is IT-grade: MFA, strong passwords, Plus plan with threat protection, deletion protection', () => {
-    const { stack } = broker();
-    Template.fromStack(stack).hasResource('AWS::Cognito::UserPool', {
+    const { stack } = sharedBroker();
+    templateOf(stack).hasResource('AWS::Cognito::UserPool', {
       Properties: Match.objectLike({
         MfaConfiguration: 'ON',
         DeletionProtection: 'ACTIVE',
@@ -89,15 +106,15 @@ describe('Broker identity', () => {
   });
 
   test('a domain serves the OAuth endpoints', () => {
-    const { stack } = broker();
-    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+    const { stack } = sharedBroker();
+    templateOf(stack).hasResourceProperties('AWS::Cognito::UserPoolDomain', {
       Domain: 'acme-dev',
     });
   });
 
   test('one resource server per capability, with the scopes its operations need', () => {
-    const { stack } = broker();
-    const template = Template.fromStack(stack);
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
     template.resourceCountIs('AWS::Cognito::UserPoolResourceServer', 2);
     template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
       Identifier: 'orders',
@@ -109,8 +126,8 @@ describe('Broker identity', () => {
   });
 
   test('one app client per consumer: client credentials, a secret, only its scopes', () => {
-    const { stack } = broker();
-    const template = Template.fromStack(stack);
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
     template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       ClientName: 'partner.marketplace',
@@ -127,8 +144,8 @@ describe('Broker identity', () => {
 
 describe('Broker API', () => {
   test('every method has the Cognito authorizer and its operation scope', () => {
-    const { stack } = broker();
-    const template = Template.fromStack(stack);
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
     const methods = template.findResources('AWS::ApiGateway::Method');
     const scopes = Object.values(methods).map((m: any) => [
       m.Properties.HttpMethod,
@@ -146,8 +163,8 @@ describe('Broker API', () => {
   });
 
   test('POST /orders validates the body and sends it straight to the intake queue', () => {
-    const { stack, backOffice } = broker();
-    const template = Template.fromStack(stack);
+    const { stack, backOffice } = sharedBroker();
+    const template = templateOf(stack);
     template.hasResourceProperties('AWS::ApiGateway::Model', {
       ContentType: 'application/json',
       Schema: ORDER_SCHEMA,
@@ -192,8 +209,8 @@ describe('Broker API', () => {
   });
 
   test('the orders integration role may do exactly what the orders routes need, nothing else', () => {
-    const { stack } = broker();
-    const template = Template.fromStack(stack);
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
     const roles = template.findResources('AWS::IAM::Role', {
       Properties: { RoleName: 'acme-dev-broker-orders' },
     });
@@ -215,8 +232,8 @@ describe('Broker API', () => {
   });
 
   test('queries read the ledger: GetItem by id, Query by partition key', () => {
-    const { stack } = broker();
-    const template = Template.fromStack(stack);
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'GET',
       RequestParameters: { 'method.request.path.orderId': true },
@@ -234,8 +251,8 @@ describe('Broker API', () => {
   });
 
   test('the stage logs JSON access logs to an encrypted group, traces and throttles', () => {
-    const { stack } = broker();
-    const template = Template.fromStack(stack);
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,
       AccessLogSetting: {
@@ -259,8 +276,8 @@ describe('Broker API', () => {
   });
 
   test('a WAF web ACL with the managed rule groups and a rate limit guards the stage', () => {
-    const { stack } = broker();
-    const template = Template.fromStack(stack);
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
       Rules: [
@@ -300,5 +317,113 @@ describe('Broker API', () => {
       .addResource('public')
       .addCorsPreflight({ allowOrigins: ['https://shop.example'] });
     expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
+
+describe('Broker credentials and throttles', () => {
+  test('every route needs an API key, which ties the caller to its usage plan', () => {
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
+    template.allResourcesProperties('AWS::ApiGateway::Method', { ApiKeyRequired: true });
+  });
+
+  test('consumers with the same throttle share a usage plan; one with its own throttle gets its own', () => {
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 2);
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 5, BurstLimit: 10 },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 50, BurstLimit: 100 },
+    });
+    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
+  });
+
+  test('the client secret and the API key land in Secrets Manager by reference, never as a value in the template', () => {
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
+    const secret = Object.values(
+      template.findResources('AWS::SecretsManager::Secret', {
+        Properties: { Name: 'acme/broker/clients/product.web-shop' },
+      }),
+    )[0] as any;
+    const generated = secret.Properties.GenerateSecretString;
+    expect(generated.GenerateStringKey).toBe('apiKey');
+    expect(JSON.stringify(generated.SecretStringTemplate)).toContain('"ClientSecret"]'); // a Fn::GetAtt of the app client
+    expect(secret.Properties.KmsKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::ApiGateway::ApiKey', {
+      Name: 'product.web-shop',
+      Value: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith([
+            Match.stringLikeRegexp('^\\{\\{resolve:secretsmanager:'),
+            Match.stringLikeRegexp(':SecretString:apiKey::\\}\\}$'),
+          ]),
+        ],
+      },
+    });
+    const outputs = JSON.stringify(template.toJSON().Outputs ?? {});
+    expect(outputs).not.toMatch(/ClientSecret|apiKey/);
+  });
+
+  test("only the product's runtime role (and the rotation) may read the product's secret", () => {
+    const { stack, broker: b } = sharedBroker();
+    const template = templateOf(stack);
+    template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      ResourcePolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'secretsmanager:GetSecretValue',
+            Condition: {
+              ArnNotLike: {
+                'aws:PrincipalArn': [
+                  'arn:aws:iam::123456789012:role/acme-web-shop-runtime',
+                  stack.resolve(b.rotation.role.roleArn),
+                ],
+              },
+              Bool: { 'aws:PrincipalIsAWSService': 'false' },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test("every delivered secret rotates with Cognito's client-secret rotation", () => {
+    const { stack, broker: b } = sharedBroker();
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 2);
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: [
+              'cognito-idp:AddUserPoolClientSecret',
+              'cognito-idp:DeleteUserPoolClientSecret',
+              'cognito-idp:ListUserPoolClientSecrets',
+            ],
+            Resource: stack.resolve(b.identity.userPool.userPoolArn),
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('fails synth when the API exceeds the authorizers quota, naming it and the count', () => {
+    const { stack, broker: b } = broker();
+    for (let i = 0; i < 10; i++) {
+      new apigw.CognitoUserPoolsAuthorizer(stack, `Extra${i}`, {
+        cognitoUserPools: [b.identity.userPool],
+      })._attachToApi(b.api.restApi);
+    }
+    expect(() => Template.fromStack(stack)).toThrow(
+      /the broker API has 11 authorizers; the AWS quota "authorizers per REST API" allows 10/,
+    );
   });
 });

@@ -185,6 +185,27 @@ describe('parseBlueprint', () => {
   });
 });
 
+test('fails when a consumer asks for more than 50 scopes, naming the quota', () => {
+  const input = referenceInput() as any;
+  const catalog = input.backOffice.capabilities[1];
+  catalog.operations = Array.from({ length: 51 }, (_, i) => ({
+    name: `list${i}`,
+    kind: 'query',
+    path: `/catalog/items${i}`,
+    scope: `read${i}`,
+    queryParameters: ['category'],
+  }));
+  input.broker.partners[0].scopes = catalog.operations.map((op: any) => `catalog/${op.scope}`);
+  const problems = problemsOf(input);
+  expect(
+    problems.some((p) =>
+      p.startsWith(
+        'broker.partners[0].scopes: 51 scopes exceed the AWS quota "scopes per app client" (at most 50)',
+      ),
+    ),
+  ).toBe(true);
+});
+
 describe('loadBlueprintFile', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-blueprint-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -225,6 +246,49 @@ describe('blueprint.schema.json', () => {
     expect(product.additionalProperties).toBe(false);
     expect(product.required).toEqual(
       expect.arrayContaining(['name', 'owner', 'costCentre', 'monthlyBudgetUsd']),
+    );
+  });
+});
+
+describe('back-office rules', () => {
+  test('fails when a capability has no change reference', () => {
+    const input = referenceInput() as any;
+    delete input.backOffice.capabilities[1].change.reference;
+    expect(problemsOf(input)).toContain(
+      'backOffice.capabilities[1].change.reference: is required (a string) (received: undefined)',
+    );
+  });
+
+  test('fails when a capability that takes commands has a ledger sort key', () => {
+    const input = referenceInput() as any;
+    input.backOffice.capabilities[0].ledger.sortKey = 'placedAt';
+    expect(problemsOf(input)).toContain(
+      'backOffice.capabilities[0].ledger.sortKey: a capability that takes commands keys its ledger by the command\'s id alone; remove the sort key (received: "placedAt")',
+    );
+  });
+
+  test('fails when book to bill has no command or an order body without lines', () => {
+    const input = referenceInput() as any;
+    delete input.backOffice.capabilities[0].operations[0].body.properties.lines;
+    input.backOffice.capabilities[1].workflow = 'book-to-bill';
+    const problems = problemsOf(input);
+    expect(
+      problems.some((p) =>
+        p.startsWith(
+          'backOffice.capabilities[0].operations[0].body.properties: book-to-bill needs lines in the order body',
+        ),
+      ),
+    ).toBe(true);
+    expect(problems).toContain(
+      'backOffice.capabilities[1].workflow: book-to-bill needs a command that submits orders (received: "book-to-bill")',
+    );
+  });
+
+  test('fails when a command id is not a string', () => {
+    const input = referenceInput() as any;
+    input.backOffice.capabilities[0].operations[0].body.properties.orderId = { type: 'integer' };
+    expect(problemsOf(input)).toContain(
+      'backOffice.capabilities[0].operations[0].body.properties.orderId.type: must be "string": the id is a key of the ledger and of the intake queue (received: "integer")',
     );
   });
 });

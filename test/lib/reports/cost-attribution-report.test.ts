@@ -12,7 +12,10 @@ import {
   AttributionRow,
   toCsv,
 } from '../../../lib/reports/cost-attribution-report';
-import { TEST_CONTEXT } from '../../helpers';
+import { CDK_CONTEXT } from '../../helpers';
+
+/** No asset bundling, as in `testApp()`: these tests read templates. */
+const TEST_CONTEXT = { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] };
 
 const HEADER = [
   'Stack',

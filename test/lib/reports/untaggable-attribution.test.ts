@@ -9,7 +9,10 @@ import {
   UNTAGGABLE_ATTRIBUTION,
   untaggableAttribution,
 } from '../../../lib/reports/untaggable-attribution';
-import { TEST_CONTEXT } from '../../helpers';
+import { CDK_CONTEXT } from '../../helpers';
+
+/** No asset bundling, as in `testApp()`: these tests read templates. */
+const TEST_CONTEXT = { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] };
 
 /** Every resource type in the templates of an app built from a blueprint. */
 function typesBuiltBy(blueprint: ReturnType<typeof parseBlueprint>): Set<string> {

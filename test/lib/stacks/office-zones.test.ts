@@ -131,4 +131,85 @@ describe('the reference blueprint', () => {
       catalog: { owner: 'change-board@northwind.example', reference: 'CHG-1002' },
     });
   });
+
+  test('the back office keeps every record encrypted with the zone key, protected, retained and backed up', () => {
+    const template = Template.fromStack(stacks.backOffice);
+    const key = stacks.backOffice.resolve(stacks.backOffice.zone.key.keyArn);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::FlowLog', 1);
+    const tables = template.findResources('AWS::DynamoDB::Table');
+    expect(Object.keys(tables)).toHaveLength(3); // orders, invoices, catalog
+    for (const table of Object.values(tables) as any[]) {
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.Properties).toMatchObject({
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { KMSMasterKeyId: key, SSEEnabled: true, SSEType: 'KMS' },
+      });
+    }
+    template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: key });
+    const selected = Object.values(template.findResources('AWS::Backup::BackupSelection')).flatMap(
+      (s: any) => s.Properties.BackupSelection.Resources.map((r: any) => r['Fn::GetAtt'][0]),
+    );
+    expect(selected.sort()).toEqual(Object.keys(tables).sort());
+    const topic = stacks.backOffice.resolve(stacks.backOffice.zone.operations.topic.topicArn);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
+    expect(alarms.length).toBeGreaterThanOrEqual(5);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topic]);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'it-operations@northwind.example',
+    });
+  });
+
+  test('the back office admits the broker integration roles by their fixed names', () => {
+    const template = JSON.stringify(Template.fromStack(stacks.backOffice).toJSON());
+    expect(template).toContain(':role/OfficeZones-dev-broker-orders');
+    expect(template).toContain(':role/OfficeZones-dev-broker-catalog');
+    Template.fromStack(stacks.broker).hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'OfficeZones-dev-broker-orders',
+    });
+  });
+
+  test('the broker publishes what runtimes and the CLI need in SSM, and no secret in any output', () => {
+    const template = Template.fromStack(stacks.broker);
+    const parameters = Object.values(template.findResources('AWS::SSM::Parameter')).map(
+      (p: any) => p.Properties.Name,
+    );
+    expect(parameters.sort()).toEqual([
+      '/office-zones/OfficeZones/dev/broker/api-url',
+      '/office-zones/OfficeZones/dev/broker/clients/product.loyalty/secret-arn',
+      '/office-zones/OfficeZones/dev/broker/clients/product.web-shop/secret-arn',
+      '/office-zones/OfficeZones/dev/broker/credentials-key-arn',
+      '/office-zones/OfficeZones/dev/broker/manifest',
+      '/office-zones/OfficeZones/dev/broker/token-url',
+      '/office-zones/OfficeZones/dev/broker/user-pool-id',
+    ]);
+    expect(JSON.stringify(template.toJSON().Outputs)).not.toMatch(/ClientSecret|apiKey/);
+  });
+
+  test("each product's credentials secret admits only that product's runtime role", () => {
+    const template = Template.fromStack(stacks.broker);
+    template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      ResourcePolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Condition: Match.objectLike({
+              ArnNotLike: {
+                'aws:PrincipalArn': Match.arrayWith([
+                  {
+                    'Fn::Join': [
+                      '',
+                      Match.arrayWith([':role/OfficeZones-dev-product-web-shop-runtime']),
+                    ],
+                  },
+                ]),
+              },
+            }),
+          }),
+        ]),
+      },
+    });
+  });
 });

@@ -81,6 +81,7 @@ describe('BrokerClient', () => {
     expect(call.method).toBe('POST');
     expect(call.url).toBe('/v1/orders');
     expect(call.headers.authorization).toBe('Bearer token-1');
+    expect(call.headers['x-api-key']).toBe('shop-api-key');
     expect(JSON.parse(call.body)).toEqual(ORDER);
     expect(JSON.parse(secrets.requests[0].body)).toEqual({ SecretId: SECRET_ARN });
   });
@@ -173,7 +174,7 @@ describe('BrokerClient', () => {
     const error = await brokerErrorOf(clientWith().listCatalogItems('tea'));
     expect([error.status, error.message, error.requestId]).toEqual([
       502,
-      "the broker refused this product's scopes: Forbidden",
+      "the broker refused this product's scopes or API key: Forbidden",
       'req-3',
     ]);
   });
@@ -219,6 +220,18 @@ describe('BrokerClient', () => {
     expect([error.status, error.message]).toEqual([502, 'the token endpoint failed (500)']);
   });
 
+  test('fails with 502 when the secret lacks the API key the broker requires', async () => {
+    secrets.secretString = JSON.stringify({
+      clientId: 'shop-client',
+      clientSecret: 'first-secret',
+    });
+    const error = await brokerErrorOf(clientWith().listCatalogItems('tea'));
+    expect([error.status, error.message]).toEqual([
+      502,
+      "the broker refused this product's scopes or API key: Forbidden",
+    ]);
+  });
+
   test('fails with 502 when the broker cannot be reached at all', async () => {
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
@@ -247,6 +260,7 @@ describe('BrokerClient', () => {
     secrets.secretString = JSON.stringify({
       clientId: 'shop-client',
       clientSecret: 'second-secret',
+      apiKey: 'shop-api-key',
     });
     broker.revoked.add('token-1');
     const answer = await client.listCatalogItems('tea');

@@ -51,7 +51,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Secrets Manager's JSON 1.1 protocol, `GetSecretValue` only. */
 export class SecretsManagerStandIn {
-  secretString = JSON.stringify({ clientId: 'shop-client', clientSecret: 'first-secret' });
+  secretString = JSON.stringify({
+    clientId: 'shop-client',
+    clientSecret: 'first-secret',
+    apiKey: 'shop-api-key',
+  });
   failWith?: string;
   requests: Recorded[] = [];
   url = '';
@@ -142,6 +146,8 @@ export class BrokerStandIn {
   url = '';
   private server?: http.Server;
   private count = 0;
+  /** The API key every call needs (the broker's usage plans); undefined: none needed. */
+  apiKey?: string = 'shop-api-key';
   /** Tokens the broker no longer accepts: a cached token that went stale. */
   readonly revoked = new Set<string>();
 
@@ -157,6 +163,11 @@ export class BrokerStandIn {
           this.behaviour.status,
           this.behaviour.body ?? { message: 'stand-in failure', requestId },
         );
+        return;
+      }
+      // API Gateway checks the API key first (403), then the authorizer (401).
+      if (this.apiKey && req.headers['x-api-key'] !== this.apiKey) {
+        json(res, 403, { message: 'Forbidden', requestId });
         return;
       }
       const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
