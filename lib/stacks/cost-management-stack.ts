@@ -53,7 +53,7 @@ export class CostManagementStack extends Stack {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'ce:UpdateCostAllocationTagsStatus and the X-Ray trace calls have no resource-level permissions in IAM; the role may call nothing else.',
-        reference: 'DEC-006',
+        reference: 'DEC-007',
       });
       new CfnOutput(this, 'PendingCostAllocationTags', {
         value: this.tagActivation.pending,

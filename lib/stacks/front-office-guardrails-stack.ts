@@ -51,7 +51,7 @@ export class FrontOfficeGuardrailsStack extends Stack {
         id,
         reason:
           'A permission boundary grants nothing: it caps what a role may be granted. Its Allow * is the ceiling and its Deny statements are the guardrails; narrowing the Allow would break the teams it exists to free.',
-        reference: 'DEC-007',
+        reference: 'DEC-009',
       });
     }
   }

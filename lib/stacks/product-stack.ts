@@ -137,14 +137,14 @@ export class ProductStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'X-Ray accepts trace segments only on Resource "*" (it has no resource-level permissions); every other statement of the runtime role names its exact resource.',
-      reference: 'DEC-006',
+      reference: 'DEC-005',
     });
     if (!product.components.api?.authorizer) {
       acknowledge(api.httpApi, {
         id: 'AwsSolutions-APIG4',
         reason:
           "The product's API serves anonymous shoppers (catalogue, guest checkout); its back-office calls are authorised by the broker with the product's own credentials and scopes. Set components.api.authorizer to require sign-in.",
-        reference: 'DEC-005',
+        reference: 'DEC-008',
       });
     }
   }
