@@ -24,15 +24,19 @@ const notTaggable = new Set<string>(table.notTaggable);
 
 /**
  * Whether resources of a CloudFormation type can carry tags, from aws-cdk-lib's own L1 classes:
- * the tag property and its shape, `null` for a type that takes no tags (every `Custom::*` type
- * included), `undefined` for a type the table does not know (newer than the aws-cdk-lib release
- * it was generated from).
+ * the tag property and its shape, `null` for a type that takes no tags (every `Custom::*` type and
+ * CDK's `AWS::CDK::Metadata` included), `undefined` for a type the table does not know (newer than
+ * the aws-cdk-lib release it was generated from).
  */
 export function tagSupport(cfnType: string): TagSupport | null | undefined {
   if (Object.prototype.hasOwnProperty.call(taggable, cfnType)) return taggable[cfnType];
-  if (notTaggable.has(cfnType) || isCustomResourceType(cfnType)) return null;
+  if (notTaggable.has(cfnType) || isCustomResourceType(cfnType) || cfnType === CDK_METADATA_TYPE)
+    return null;
   return undefined;
 }
+
+/** The resource the CDK CLI adds for version reporting; CloudFormation does not create it. */
+const CDK_METADATA_TYPE = 'AWS::CDK::Metadata';
 
 /** `Custom::Foo` and `AWS::CloudFormation::CustomResource`: handled by a provider, never tagged. */
 export function isCustomResourceType(cfnType: string): boolean {

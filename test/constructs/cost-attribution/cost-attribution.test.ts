@@ -1,4 +1,4 @@
-import { CfnResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +10,9 @@ import {
   applyCostTags,
   requireCostTags,
 } from '../../../constructs/cost-attribution/cost-attribution';
-import { errorOf, testApp } from '../../helpers';
+import { CDK_CONTEXT, errorOf, testApp } from '../../helpers';
+
+const TEST_CONTEXT = { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] };
 
 // The log-retention handler is deprecated in favour of log groups, but CDK still makes it (and
 // third-party constructs still ask for it), so the tags must reach it.
@@ -163,6 +165,16 @@ describe('requireCostTags', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::SQS::QueuePolicy', 1);
     expect(template.toJSON().Resources.Custom.Properties.Tags).toBeUndefined();
+  });
+
+  test("accepts the CDK CLI's version-reporting resource, which takes no tags", () => {
+    const app = new App({ context: { ...TEST_CONTEXT, 'aws:cdk:version-reporting': true } });
+    const stack = new Stack(app, 'Reported');
+    new sqs.Queue(stack, 'Queue');
+    applyCostTags(stack, CONTRACT);
+    requireCostTags(stack, KEYS);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CDK::Metadata', 1);
   });
 
   test('fails when a raw resource has a type the tag table does not know', () => {

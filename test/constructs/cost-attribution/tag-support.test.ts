@@ -67,6 +67,7 @@ describe('the tag-support table', () => {
     expect(tagSupport('AWS::Cognito::UserPoolClient')).toBeNull();
     expect(tagSupport('Custom::CostAllocationTags')).toBeNull();
     expect(tagSupport('AWS::CloudFormation::CustomResource')).toBeNull();
+    expect(tagSupport('AWS::CDK::Metadata')).toBeNull();
     expect(tagSupport('AWS::Not::AType')).toBeUndefined();
   });
 });
