@@ -9,7 +9,14 @@ import * as path from 'node:path';
  * `{{costTagKeyId}}` the key reduced to letters and digits (for its `Sid`).
  */
 
-/** The front office's boundary: what any role in a product stack can never do. */
+/**
+ * The front office's boundary: what any role in a product stack can never do.
+ *
+ * `logs:CreateLogGroup` is not among the creations that need cost tags: Lambda creates a
+ * function's log group with the function's role, without tags, when nothing made it first (CDK's
+ * own provider functions), and denying it would only lose their logs. Office Zones' functions
+ * have their log groups made, tagged, by the stack.
+ */
 export const FRONT_OFFICE_BOUNDARY_FILE = path.join(__dirname, 'front-office.json');
 
 /** IAM's limit for a managed policy, in characters without whitespace. */
