@@ -331,7 +331,7 @@ export function attributionSummary(rows: readonly AttributionRow[], blueprint: B
       ? [
           `- Cost category **${cm.costCategoryName}** maps the ${blueprint.costTags.zone.key} tag: ${ZONES.map((z) => `\`${z}\` to ${ZONE_LABELS[z]}`).join(', ')}; anything else is Unattributed.`,
           cm.activateCostAllocationTags
-            ? `- The contract's keys (${keys.join(', ')}) are activated as cost-allocation tags at deploy. A key is activated only once a resource carries it, and AWS can take up to 24 hours to see it: keys still pending are in the stack output \`PendingCostAllocationTags\`; deploy again to activate them.`
+            ? `- The contract's keys (${keys.join(', ')}) are activated as cost-allocation tags at deploy. A key is activated only once a resource carries it, and AWS can take up to 24 hours to see it: keys still pending at deploy are in the stack output \`PendingCostAllocationTags\` and are activated by a daily retry once AWS knows them.`
             : "- Cost-allocation tags are not activated by Office Zones: activate the contract's keys in the Billing console.",
         ].join('\n')
       : 'No cost-management stack (`costManagement` is not in the blueprint): create the cost category and activate the cost-allocation tags in the payer account yourself.',

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnRule, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import { TagCostCategory } from '../../constructs/cost-attribution/cost-category';
@@ -17,6 +17,7 @@ export interface CostManagementStackProps extends StackProps {
  * What finance needs in the management (payer) account: the cost category that splits spend into
  * Front office, Back office and Integration by the zone tag, and the activation of the contract's
  * tag keys as cost-allocation tags. Optional: built only when the blueprint has `costManagement`.
+ * Deploy it in us-east-1: a template rule refuses any other region.
  */
 export class CostManagementStack extends Stack {
   readonly costCategory: TagCostCategory;
@@ -37,6 +38,16 @@ export class CostManagementStack extends Stack {
       ...props,
     });
     registerZone(this, 'integration');
+    // CloudFormation knows the AWS::CE types only where Cost Explorer lives; fail early elsewhere.
+    new CfnRule(this, 'CostExplorerRegion', {
+      assertions: [
+        {
+          assert: Fn.conditionContains(['us-east-1', 'cn-northwest-1'], Aws.REGION),
+          assertDescription:
+            'Deploy the cost-management stack in us-east-1 (cn-northwest-1 in China): Cost Explorer and its CloudFormation types exist only there.',
+        },
+      ],
+    });
 
     this.costCategory = new TagCostCategory(this, 'ZoneCostCategory', {
       name: costManagement.costCategoryName,

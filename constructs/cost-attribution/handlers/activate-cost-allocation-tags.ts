@@ -10,8 +10,9 @@ import {
  *
  * A key can only be activated once a resource in the organisation carries it, and AWS can take up
  * to 24 hours to see a new key. Keys AWS refuses are reported as `Pending` (an attribute of the
- * resource) instead of failing the deployment; deploy again later to activate them. Deleting the
- * resource leaves the keys active: finance's reports keep their history.
+ * resource) instead of failing the deployment, and a daily schedule invokes the same function with
+ * `{"TagKeys": [...]}` to activate them once AWS knows them. Deleting the resource leaves the keys
+ * active: finance's reports keep their history.
  *
  * This code runs in Lambda, not at synth: its environment is its configuration.
  */
@@ -30,7 +31,17 @@ export interface CustomResourceEvent {
 /** The most keys one `UpdateCostAllocationTagsStatus` call takes. */
 export const KEYS_PER_CALL = 20;
 
-export async function handler(event: CustomResourceEvent): Promise<void> {
+/** What the daily schedule sends. */
+export interface ScheduledActivation {
+  readonly TagKeys: readonly string[];
+}
+
+export async function handler(event: CustomResourceEvent | ScheduledActivation): Promise<void> {
+  if (!('RequestType' in event)) {
+    const result = await activate([...event.TagKeys]);
+    console.log(JSON.stringify({ request: 'Scheduled', ...result }));
+    return;
+  }
   const physicalResourceId = event.PhysicalResourceId ?? `cost-allocation-tags-${event.RequestId}`;
   let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
   let reason = '';

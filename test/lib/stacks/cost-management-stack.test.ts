@@ -58,6 +58,30 @@ describe('the cost-management stack', () => {
     });
   });
 
+  test('retries the activation daily with the same keys, through the same function', () => {
+    const [rule] = Object.values<any>(template.findResources('AWS::Events::Rule'));
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 day)');
+    const [target] = rule.Properties.Targets;
+    expect(JSON.parse(target.Input)).toEqual({
+      TagKeys: ['Zone', 'CostCentre', 'Owner', 'Product', 'Environment'],
+    });
+    const [activation] = Object.values<any>(template.findResources('Custom::CostAllocationTags'));
+    expect(target.Arn).toEqual(activation.Properties.ServiceToken);
+  });
+
+  test('refuses to deploy outside the region of Cost Explorer', () => {
+    expect(template.toJSON().Rules.CostExplorerRegion).toEqual({
+      Assertions: [
+        {
+          Assert: { 'Fn::Contains': [['us-east-1', 'cn-northwest-1'], { Ref: 'AWS::Region' }] },
+          AssertDescription: expect.stringContaining(
+            'Deploy the cost-management stack in us-east-1',
+          ),
+        },
+      ],
+    });
+  });
+
   test('is left out when the blueprint does not ask for it, and the activation when it is switched off', () => {
     const without = referenceInput() as any;
     delete without.costManagement;

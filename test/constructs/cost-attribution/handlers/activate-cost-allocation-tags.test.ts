@@ -1,6 +1,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CustomResourceEvent } from '../../../../constructs/cost-attribution/handlers/activate-cost-allocation-tags';
+import type {
+  CustomResourceEvent,
+  ScheduledActivation,
+} from '../../../../constructs/cost-attribution/handlers/activate-cost-allocation-tags';
 
 /**
  * Runs the provider against local HTTP stand-ins: Cost Explorer (JSON 1.1, reached through the
@@ -50,7 +53,7 @@ let ce: Awaited<ReturnType<typeof serve>>;
 let cfn: Awaited<ReturnType<typeof serve>>;
 let refused: Record<string, string> = {};
 let ceFails: string | undefined;
-let handler: (e: CustomResourceEvent) => Promise<void>;
+let handler: (e: CustomResourceEvent | ScheduledActivation) => Promise<void>;
 
 beforeEach(async () => {
   refused = {};
@@ -156,6 +159,22 @@ describe('the cost-allocation tag provider', () => {
     expect(cfn.seen[0].body).toMatchObject({
       Status: 'SUCCESS',
       PhysicalResourceId: 'cost-allocation-tags-old',
+    });
+  });
+
+  test('activates again on the daily schedule, without answering CloudFormation', async () => {
+    refused = { Owner: 'TagKeysNotFoundException' };
+    const logged: string[] = [];
+    (console.log as jest.Mock).mockImplementation((line: string) => void logged.push(line));
+    await handler({ TagKeys: ['Zone', 'Owner'] });
+    expect(ce.seen.map((s) => s.body.CostAllocationTagsStatus.map((t: any) => t.TagKey))).toEqual([
+      ['Zone', 'Owner'],
+    ]);
+    expect(cfn.seen).toHaveLength(0);
+    expect(JSON.parse(logged[0])).toEqual({
+      request: 'Scheduled',
+      Activated: 'Zone',
+      Pending: 'Owner (TagKeysNotFoundException)',
     });
   });
 
