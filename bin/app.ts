@@ -27,7 +27,10 @@ try {
 }
 
 const stacks = buildOfficeZones(app, blueprint);
-registerSecurityChecks(app);
-app.synth();
-// Reports for finance, security and IT go next to the templates, also when a check failed.
-writeReports({ outdir: app.outdir, blueprint, stacks });
+const security = registerSecurityChecks(app, blueprint);
+try {
+  app.synth();
+} finally {
+  // Reports for finance, security and IT go next to the templates, also when a check failed.
+  writeReports({ outdir: app.outdir, blueprint, stacks, security });
+}

@@ -67,6 +67,8 @@ export interface DeployedBrokerValues {
   readonly userPoolId: string;
   readonly tokenUrl: string;
   readonly apiUrl: string;
+  readonly apiId: string;
+  readonly onboardedUsagePlanId: string;
 }
 
 export const BROKER_STAGE_NAME = 'v1';

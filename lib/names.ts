@@ -44,6 +44,8 @@ export function brokerParameterNames(blueprint: Pick<Blueprint, 'stackPrefix' | 
   return {
     userPoolId: `${root}/user-pool-id`,
     apiUrl: `${root}/api-url`,
+    apiId: `${root}/api-id`,
+    onboardedUsagePlanId: `${root}/onboarded-usage-plan-id`,
     tokenUrl: `${root}/token-url`,
     manifest: `${root}/manifest`,
     /** The key that encrypts delivered credentials; product runtimes decrypt with it via Secrets Manager. */

@@ -8,6 +8,7 @@ import { BackOfficeStack } from './stacks/back-office-stack';
 import { BrokerStack } from './stacks/broker-stack';
 import { CostManagementStack } from './stacks/cost-management-stack';
 import { FrontOfficeGuardrailsStack } from './stacks/front-office-guardrails-stack';
+import { OrganizationStack } from './stacks/organization-stack';
 import { ProductStack } from './stacks/product-stack';
 
 /** The stacks a blueprint builds. */
@@ -19,6 +20,8 @@ export interface OfficeZonesStacks {
   readonly frontOfficeGuardrails: FrontOfficeGuardrailsStack;
   /** For the management (payer) account; only when the blueprint has `costManagement`. */
   readonly costManagement?: CostManagementStack;
+  /** The organisation policies, built only when the blueprint names OUs (`organization`). */
+  readonly organization?: OrganizationStack;
 }
 
 /** Every stack of a build, in deployment order. */
@@ -29,12 +32,13 @@ export function allStacks(stacks: OfficeZonesStacks): Stack[] {
     stacks.frontOfficeGuardrails,
     ...stacks.products,
     ...(stacks.costManagement ? [stacks.costManagement] : []),
+    ...(stacks.organization ? [stacks.organization] : []),
   ];
 }
 
 /**
  * Builds the enterprise a blueprint describes: the back office, the broker, and one stack per
- * front-office product. Every stack is environment-agnostic and makes no context lookups, so
+ * front-office product, plus the organisation policies when the blueprint names OUs. Every stack is environment-agnostic and makes no context lookups, so
  * synth needs no AWS credentials.
  */
 export function buildOfficeZones(scope: Construct, blueprint: Blueprint): OfficeZonesStacks {
@@ -60,7 +64,17 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
         costManagement: blueprint.costManagement,
       })
     : undefined;
-  const stacks = { backOffice, broker, products, frontOfficeGuardrails, costManagement };
+  const organization = blueprint.organization
+    ? new OrganizationStack(scope, id('Organization'), { blueprint })
+    : undefined;
+  const stacks = {
+    backOffice,
+    broker,
+    products,
+    frontOfficeGuardrails,
+    costManagement,
+    organization,
+  };
   // One check for every stack: a taggable resource without a contract key fails synth.
   for (const stack of allStacks(stacks)) requireCostTags(stack, contractKeys(blueprint));
   return stacks;

@@ -1,11 +1,45 @@
 import { Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { BoundaryChecks } from '../policies/boundary/pack';
+import { RecordedAwsSolutionsChecks, RulesRun } from '../policies/rules-run';
+import type { Blueprint } from './blueprint';
+import { integrationRoleName, parameterRoot } from './names';
+import { zoneOf } from './zones';
+
+/** The packs registered on an app; after synth each tells which rules it ran. */
+export interface SecurityChecks {
+  readonly packs: readonly RulesRun[];
+}
 
 /**
- * Registers the security gate on an app: cdk-nag's AwsSolutions pack. Any finding that is not
- * acknowledged fails synth, and the report lands in `cdk.out/validation-report.json`.
+ * Registers the security gate on an app: cdk-nag's AwsSolutions pack and the Office Zones
+ * boundary pack, which knows the zones from the stacks the blueprint built. Any finding that is
+ * not acknowledged fails synth, and the report lands in `cdk.out/validation-report.json`.
  */
-export function registerSecurityChecks(app: IConstruct): void {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+export function registerSecurityChecks(app: IConstruct, blueprint: Blueprint): SecurityChecks {
+  const packs = [
+    new RecordedAwsSolutionsChecks(app, { verbose: true }),
+    new BoundaryChecks(app, boundaryProps(blueprint)),
+  ];
+  Validations.of(app).addPlugins(...packs);
+  return { packs };
+}
+
+/** What the boundary pack needs from the blueprint. */
+export function boundaryProps(blueprint: Blueprint) {
+  const contract = blueprint.costTags;
+  return {
+    zoneOf,
+    costTagKeys: [
+      contract.zone.key,
+      contract.costCentre.key,
+      contract.owner.key,
+      contract.product.key,
+      contract.environment.key,
+    ],
+    integrationRoleNames: blueprint.backOffice.capabilities.map((c) =>
+      integrationRoleName(blueprint, c.name),
+    ),
+    publishedParameterPrefixes: [`${parameterRoot(blueprint)}/broker/`],
+  };
 }

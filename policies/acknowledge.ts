@@ -1,5 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { BOUNDARY_PACK, boundaryRuleOf } from './boundary/pack';
 
 /** A finding the project accepts, with why and where the decision is written down. */
 export interface Acknowledgment {
@@ -22,13 +24,20 @@ export const REFERENCE_MARKER = /\(ref ([A-Z][A-Z0-9]*-[0-9]+)\)$/;
 /**
  * The one way Office Zones acknowledges a validation finding. It uses the namespaced id
  * (`AwsSolutions::AwsSolutions-S1`), so the acknowledgment shows in `validation-report.json`
- * with its reason and path, and it refuses vague reasons and acknowledgments without a decision.
+ * with its reason and path, and it refuses vague reasons, acknowledgments without a decision,
+ * and any acknowledgment of an ERROR-level boundary rule (those guard the line between the zones).
  */
 export function acknowledge(scope: IConstruct, ack: Acknowledgment): void {
   const match = FINDING_ID.exec(ack.id);
   if (!match) {
     throw new Error(
       `acknowledgment id ${JSON.stringify(ack.id)} must name one finding, like AwsSolutions-S1 or AwsSolutions-IAM5[Resource::*]`,
+    );
+  }
+  const rule = boundaryRuleOf(ack.id);
+  if (rule?.level === NagMessageLevel.ERROR) {
+    throw new Error(
+      `${ack.id} at ${scope.node.path} cannot be acknowledged: ${rule.name} is an ERROR-level boundary rule. ${rule.fix}`,
     );
   }
   if (ack.reason.trim().length < 20) {
@@ -46,4 +55,67 @@ export function acknowledge(scope: IConstruct, ack: Acknowledgment): void {
     id: `${pack}::${ack.id}`,
     reason: `${ack.reason.trim()} (ref ${ack.reference})`,
   });
+}
+
+/** An acknowledgment recorded anywhere in a construct tree, however it was made. */
+export interface RecordedAcknowledgment {
+  /** Where it was made. */
+  readonly path: string;
+  /** The id as recorded (namespaced when made by `acknowledge`). */
+  readonly id: string;
+  readonly reason: string;
+  /**
+   * Who made it: `aws-cdk-lib` for the library's own acknowledgments of its CloudFormation
+   * validator (e.g. inside `ec2.Vpc`), `app` for everything else.
+   */
+  readonly madeBy: 'aws-cdk-lib' | 'app';
+}
+
+/** Every acknowledgment recorded in a construct tree. */
+export function recordedAcknowledgments(root: IConstruct): RecordedAcknowledgment[] {
+  const out: RecordedAcknowledgment[] = [];
+  for (const construct of root.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        // The recorded trace starts at the caller of Validations.acknowledge: the project helper,
+        // app code, or a construct of aws-cdk-lib itself.
+        const first = entry.trace?.[0] ?? '';
+        const library =
+          /in aws-cdk-lib\.\.\.$/.test(first) && !/Validations\.acknowledge /.test(first);
+        out.push({
+          path: construct.node.path,
+          id,
+          reason: String(reason),
+          madeBy: library ? 'aws-cdk-lib' : 'app',
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The acknowledgments in a construct tree that break the project's discipline: made by the app
+ * without `acknowledge` (no namespaced id or no `(ref ...)` marker), or acknowledging an
+ * ERROR-level boundary rule. aws-cdk-lib's own acknowledgments of its validator are not the app's.
+ * One line each; an empty list means all is well.
+ */
+export function acknowledgmentProblems(root: IConstruct): string[] {
+  const problems: string[] = [];
+  for (const ack of recordedAcknowledgments(root)) {
+    const id = ack.id.replace(/^[A-Za-z][A-Za-z0-9]*::/, '');
+    const where = `${ack.path}: ${ack.id}`;
+    const bypassed = !/^[A-Za-z][A-Za-z0-9]*::/.test(ack.id) || !REFERENCE_MARKER.test(ack.reason);
+    if (bypassed && ack.madeBy === 'app') {
+      problems.push(
+        `${where} was not made through policies/acknowledge.ts (reason: ${JSON.stringify(ack.reason)})`,
+      );
+    }
+    const rule = boundaryRuleOf(id);
+    if (id.startsWith(`${BOUNDARY_PACK}-`) && rule?.level === NagMessageLevel.ERROR) {
+      problems.push(`${where} acknowledges ERROR-level boundary rule ${rule.name}`);
+    }
+  }
+  return problems;
 }

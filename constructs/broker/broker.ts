@@ -58,6 +58,8 @@ export class Broker extends Construct {
   readonly credentials = new Map<string, ConsumerCredentials>();
   /** Usage plans, one per distinct throttle. */
   readonly usagePlans: apigw.UsagePlan[] = [];
+  /** The usage plan of consumers without a throttle of their own, and of partners onboarded at run time. */
+  readonly defaultUsagePlan: apigw.UsagePlan;
   /** Rotates every delivered client secret. */
   readonly rotation: ClientSecretRotation;
 
@@ -130,6 +132,26 @@ export class Broker extends Construct {
     });
     const defaultThrottle = props.defaultConsumerThrottle ?? { rateLimit: 50, burstLimit: 100 };
     const plans = new Map<string, apigw.UsagePlan>();
+    const planFor = (throttle: { rateLimit: number; burstLimit: number }) => {
+      // Consumers with the same throttle share a usage plan (300 plans per account and region).
+      const planKey = `${throttle.rateLimit}/${throttle.burstLimit}`;
+      let plan = plans.get(planKey);
+      if (!plan) {
+        plan = this.api.restApi.addUsagePlan(`UsagePlan${plans.size + 1}`, {
+          name: props.namePrefix
+            ? `${props.namePrefix}-broker-${throttle.rateLimit}rps`
+            : undefined,
+          description: `Consumers throttled at ${throttle.rateLimit} requests/s, burst ${throttle.burstLimit}`,
+          throttle,
+          apiStages: [{ api: this.api.restApi, stage: this.api.stage }],
+        });
+        plans.set(planKey, plan);
+        this.usagePlans.push(plan);
+      }
+      return plan;
+    };
+    // The default plan always exists: partners onboarded at run time join it.
+    this.defaultUsagePlan = planFor(defaultThrottle);
     for (const consumer of props.consumers) {
       const id = pascal(consumer.clientName);
       const client = this.identity.clients.get(consumer.clientName)!;
@@ -145,23 +167,9 @@ export class Broker extends Construct {
       });
       this.credentials.set(consumer.clientName, credentials);
       this.rotation.rotate(credentials.secret);
-      // Consumers with the same throttle share a usage plan (300 plans per account and region).
-      const throttle = consumer.throttle ?? defaultThrottle;
-      const planKey = `${throttle.rateLimit}/${throttle.burstLimit}`;
-      let plan = plans.get(planKey);
-      if (!plan) {
-        plan = this.api.restApi.addUsagePlan(`UsagePlan${plans.size + 1}`, {
-          name: props.namePrefix
-            ? `${props.namePrefix}-broker-${throttle.rateLimit}rps`
-            : undefined,
-          description: `Consumers throttled at ${throttle.rateLimit} requests/s, burst ${throttle.burstLimit}`,
-          throttle,
-          apiStages: [{ api: this.api.restApi, stage: this.api.stage }],
-        });
-        plans.set(planKey, plan);
-        this.usagePlans.push(plan);
-      }
-      plan.addApiKey(credentials.addApiKey(consumer.clientName));
+      planFor(consumer.throttle ?? defaultThrottle).addApiKey(
+        credentials.addApiKey(consumer.clientName),
+      );
     }
 
     this.webAcl = new RegionalWebAcl(this, 'WebAcl', {

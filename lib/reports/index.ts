@@ -1,8 +1,11 @@
 import type { Blueprint } from '../blueprint';
 import type { OfficeZonesStacks } from '../office-zones';
+import type { SecurityChecks } from '../security';
 import { writeBrokerManifest } from './broker-manifest-report';
 import { writeBrokerOpenApi } from './broker-openapi-report';
 import { writeCostAttribution } from './cost-attribution-report';
+import { writeSecurityReport } from './security-report';
+import { writeSecuritySarif } from './security-sarif';
 
 /** What a report is written from: the synthesized app. */
 export interface ReportContext {
@@ -10,6 +13,11 @@ export interface ReportContext {
   readonly outdir: string;
   readonly blueprint: Blueprint;
   readonly stacks: OfficeZonesStacks;
+  /**
+   * The security packs that ran, for the security reports.
+   * @default - no packs were registered
+   */
+  readonly security?: SecurityChecks;
 }
 
 /** Writes one or more files into the cloud assembly directory and returns their names. */
@@ -19,6 +27,8 @@ export type ReportWriter = (ctx: ReportContext) => string[];
 export const REPORTS: readonly ReportWriter[] = [
   writeBrokerManifest,
   writeBrokerOpenApi,
+  writeSecurityReport,
+  writeSecuritySarif,
   writeCostAttribution,
 ];
 

@@ -110,6 +110,8 @@ export class BrokerStack extends Stack {
       userPoolId: this.broker.identity.userPool.userPoolId,
       tokenUrl: this.broker.identity.tokenUrl,
       apiUrl: this.broker.api.url,
+      apiId: this.broker.api.restApi.restApiId,
+      onboardedUsagePlanId: this.broker.defaultUsagePlan.usagePlanId,
     };
     const names = brokerParameterNames(blueprint);
     const publish = (id: string, parameterName: string, value: string, description: string) =>
@@ -132,6 +134,13 @@ export class BrokerStack extends Stack {
       'Office Zones broker: the OAuth token endpoint',
     );
     publish('ApiUrlParameter', names.apiUrl, deployed.apiUrl, 'Office Zones broker: the API URL');
+    publish('ApiIdParameter', names.apiId, deployed.apiId, 'Office Zones broker: the REST API id');
+    publish(
+      'OnboardedUsagePlanIdParameter',
+      names.onboardedUsagePlanId,
+      deployed.onboardedUsagePlanId,
+      'Office Zones broker: the usage plan of partners onboarded at run time',
+    );
     publish(
       'CredentialsKeyArnParameter',
       names.credentialsKeyArn,

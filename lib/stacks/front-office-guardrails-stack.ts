@@ -24,8 +24,10 @@ export class FrontOfficeGuardrailsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FrontOfficeGuardrailsStackProps) {
     const { blueprint } = props;
+    // IT's, like the broker: the integration zone. Its boundary policy is not a front-office
+    // principal's grant; it caps every front-office role.
     const tags = costTags(blueprint, {
-      zone: 'front-office',
+      zone: 'integration',
       costCentre: blueprint.broker.costCentre,
       owner: blueprint.broker.owner,
       product: SHARED_PRODUCT_TAGS.frontOfficeGuardrails,
@@ -36,7 +38,7 @@ export class FrontOfficeGuardrailsStack extends Stack {
       tags,
       ...props,
     });
-    registerZone(this, 'front-office');
+    registerZone(this, 'integration');
 
     this.boundary = new PermissionBoundaryPolicy(this, 'Boundary', {
       managedPolicyName: frontOfficeBoundaryName(blueprint),

@@ -178,11 +178,13 @@ describe('the reference blueprint', () => {
       (p: any) => p.Properties.Name,
     );
     expect(parameters.sort()).toEqual([
+      '/office-zones/OfficeZones/dev/broker/api-id',
       '/office-zones/OfficeZones/dev/broker/api-url',
       '/office-zones/OfficeZones/dev/broker/clients/product.loyalty/secret-arn',
       '/office-zones/OfficeZones/dev/broker/clients/product.web-shop/secret-arn',
       '/office-zones/OfficeZones/dev/broker/credentials-key-arn',
       '/office-zones/OfficeZones/dev/broker/manifest',
+      '/office-zones/OfficeZones/dev/broker/onboarded-usage-plan-id',
       '/office-zones/OfficeZones/dev/broker/token-url',
       '/office-zones/OfficeZones/dev/broker/user-pool-id',
     ]);

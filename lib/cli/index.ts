@@ -1,0 +1,263 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { audit } from './audit';
+import {
+  Aws,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_RETRY_TIMING,
+  describeFailure,
+  type RetryTiming,
+} from './aws';
+import { listConsumers, onboardConsumer, revokeConsumer, rotateConsumer } from './consumers';
+import { EXIT, oneLine } from './errors';
+import { DEFAULT_MANIFEST, loadManifest, SSM_MANIFEST_PREFIX } from './manifest';
+import type { CliIo } from './output';
+import { BrokerPool, resolvePoolId } from './pool';
+
+export { EXIT } from './errors';
+export type { CliIo } from './output';
+
+export const CLI_NAME = 'office-zones';
+
+/** Options of every command. */
+interface GlobalOptions {
+  readonly manifest: string;
+  readonly userPoolId?: string;
+  readonly profile?: string;
+  readonly region?: string;
+  readonly endpointUrl?: string;
+  readonly maxAttempts: number;
+}
+
+/** How a run behaves beyond its arguments. `bin/` passes nothing; tests shorten the backoff. */
+export interface RunOptions {
+  readonly retryTiming?: RetryTiming;
+}
+
+const EXIT_CODES_HELP = `
+Commands in full:
+  consumers list [--json]
+  consumers onboard <name> --scopes <scope...> [--out <file>]
+  consumers rotate <name> [--out <file>] | consumers rotate <name> --retire-previous
+  consumers revoke <name> [--client-id <id>]
+  audit [--json]
+  Each has --help with an example.
+
+Exit codes:
+  0  success (audit: the user pool matches the manifest)
+  1  audit found drift
+  2  error: bad input, a refused request or a fault; one line on stderr
+
+Where values come from:
+  manifest      --manifest <file> (default ${DEFAULT_MANIFEST}, written by npx cdk synth),
+                or --manifest ${SSM_MANIFEST_PREFIX}<parameter> for the one the deployed broker publishes
+  user pool id  --user-pool-id, else the manifest's userPool.id, else the SSM parameter
+                named by the manifest's userPool.idParameter (published by the broker stack)
+  credentials   the AWS default credential chain, or --profile; region from --region,
+                AWS_REGION or the profile`;
+
+function example(...lines: string[]): string {
+  return `\nExample:\n${lines.map((l) => `  $ npx ${CLI_NAME} ${l}`).join('\n')}`;
+}
+
+function attempts(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 20) {
+    throw new InvalidArgumentError('must be a whole number from 1 to 20');
+  }
+  return n;
+}
+
+function scopes(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').filter((s) => s !== '')];
+}
+
+/**
+ * Runs one CLI invocation and resolves to its exit code. Never throws and never exits the
+ * process: `bin/office-zones.ts` sets the exit code.
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  run: RunOptions = {},
+): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, run, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return EXIT.ok;
+      await report(io, commanderMessage(e, argv));
+      return EXIT.error;
+    }
+    await report(io, describeFailure(e));
+    return EXIT.error;
+  }
+}
+
+async function report(io: CliIo, message: string): Promise<void> {
+  await new Promise<void>((resolve) =>
+    io.stderr.write(`${CLI_NAME}: error: ${oneLine(message)}\n`, () => resolve()),
+  );
+}
+
+function commanderMessage(e: CommanderError, argv: readonly string[]): string {
+  if (e.code === 'commander.help' || e.code === 'commander.missingCommand') {
+    const words = argv.filter((a) => !a.startsWith('-')).slice(0, 1);
+    const where = [CLI_NAME, ...words].join(' ');
+    return `${where} needs a command (see ${where} --help)`;
+  }
+  return `${e.message.replace(/^error:\s*/, '')} (see ${CLI_NAME} --help)`;
+}
+
+function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => void): Command {
+  const program = new Command(CLI_NAME)
+    .description(
+      "Operate the Office Zones broker's consumers through the Cognito API: onboard, rotate, revoke and audit app clients.",
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      // Commander's own errors become one line in runCli; nothing else goes to stderr.
+      writeErr: () => undefined,
+      outputError: () => undefined,
+    })
+    .showSuggestionAfterError(false)
+    .addOption(
+      new Option(
+        '--manifest <file>',
+        `the broker manifest, a file or ${SSM_MANIFEST_PREFIX}<parameter>`,
+      ).default(DEFAULT_MANIFEST),
+    )
+    .option('--user-pool-id <id>', "the broker's user pool (default: from the manifest or SSM)")
+    .option('--profile <name>', 'AWS profile (default: the default credential chain)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)')
+    .option('--endpoint-url <url>', 'send every AWS call here, e.g. a local Cognito emulator')
+    .addOption(
+      new Option(
+        '--max-attempts <n>',
+        'attempts per AWS call; throttled calls back off exponentially',
+      )
+        .argParser(attempts)
+        .default(DEFAULT_MAX_ATTEMPTS),
+    )
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  /** Runs an action against the broker's pool with the global options. */
+  const withPool =
+    <A extends unknown[]>(action: (pool: BrokerPool, ...args: A) => Promise<number | void>) =>
+    async (...args: A) => {
+      const command = args[args.length - 1] as Command;
+      const g = command.optsWithGlobals<GlobalOptions>();
+      const aws = new Aws(
+        {
+          region: g.region,
+          profile: g.profile,
+          endpointUrl: g.endpointUrl,
+          maxAttempts: g.maxAttempts,
+        },
+        run.retryTiming ?? DEFAULT_RETRY_TIMING,
+      );
+      try {
+        const { manifest, source } = await loadManifest(g.manifest, io.cwd, aws);
+        const ref = await resolvePoolId(g.userPoolId, manifest, source, aws);
+        const pool = new BrokerPool(aws, ref, manifest);
+        await pool.verify();
+        const code = await action(pool, ...args);
+        setExit(typeof code === 'number' ? code : EXIT.ok);
+      } finally {
+        aws.destroy();
+      }
+    };
+
+  const consumers = program
+    .command('consumers')
+    .description("the broker's consumers: one Cognito app client each")
+    .addHelpText('after', example('consumers list', 'consumers onboard acme --scopes orders/read'));
+
+  consumers
+    .command('list')
+    .description(
+      'every app client of the pool with its flows and scopes, marked declared (in the blueprint), onboarded (by this CLI) or unknown',
+    )
+    .option('--json', 'print JSON instead of a table')
+    .addHelpText('after', example('consumers list', 'consumers list --json --region eu-west-1'))
+    .action(
+      withPool((pool, opts: { json?: boolean }) => listConsumers(pool, io, opts.json === true)),
+    );
+
+  consumers
+    .command('onboard')
+    .description(
+      'create a client-credentials app client (onboarded.<name>) with a secret and only scopes the broker offers; the credentials are printed once, or written to --out with mode 0600',
+    )
+    .argument('<name>', 'the consumer, e.g. acme (lower-case letters, digits, hyphens)')
+    .requiredOption(
+      '--scopes <scope...>',
+      'scopes from the manifest, e.g. orders/read catalog/read',
+      scopes,
+    )
+    .option('--out <file>', 'write the credentials to this new file (mode 0600) instead of stdout')
+    .addHelpText(
+      'after',
+      example(
+        'consumers onboard acme --scopes orders/read catalog/read',
+        'consumers onboard acme --scopes orders/write --out acme-credentials.json',
+      ),
+    )
+    .action(
+      withPool((pool, name: string, opts: { scopes: string[]; out?: string }) =>
+        onboardConsumer(pool, io, name, { scopes: opts.scopes, out: opts.out }),
+      ),
+    );
+
+  consumers
+    .command('rotate')
+    .description(
+      "give a consumer a new secret while the old one stays valid; --retire-previous ends the old one once the consumer has cut over (Cognito's secret-rotation API, or a successor app client where the endpoint lacks it)",
+    )
+    .argument('<name>', 'the consumer, e.g. acme')
+    .option('--retire-previous', 'retire the previous secret or app client, keeping the newest')
+    .option('--out <file>', 'write the new credentials to this new file (mode 0600)')
+    .addHelpText(
+      'after',
+      example(
+        'consumers rotate acme --out acme-new.json',
+        'consumers rotate acme --retire-previous',
+      ),
+    )
+    .action(
+      withPool((pool, name: string, opts: { retirePrevious?: boolean; out?: string }) =>
+        rotateConsumer(pool, io, name, {
+          retirePrevious: opts.retirePrevious === true,
+          out: opts.out,
+        }),
+      ),
+    );
+
+  consumers
+    .command('revoke')
+    .description(
+      'delete the app client of an onboarded (or unknown) consumer; a consumer the blueprint declares is refused',
+    )
+    .argument('<name>', 'the consumer, e.g. acme, or the exact name of an unknown app client')
+    .option('--client-id <id>', 'delete only this app client of that name')
+    .addHelpText('after', example('consumers revoke acme'))
+    .action(
+      withPool((pool, name: string, opts: { clientId?: string }) =>
+        revokeConsumer(pool, io, name, { clientId: opts.clientId }),
+      ),
+    );
+
+  program
+    .command('audit')
+    .description(
+      'compare the live user pool with the manifest: unknown clients, scopes beyond the declared ones, missing declared clients, flows other than client credentials; exit 0 when clean, 1 on drift, 2 on error',
+    )
+    .option('--json', 'print JSON for pipelines instead of a table')
+    .addHelpText('after', example('audit', 'audit --json --user-pool-id eu-west-1_AbCdEf123'))
+    .action(withPool((pool, opts: { json?: boolean }) => audit(pool, io, opts.json === true)));
+
+  return program;
+}

@@ -1,0 +1,231 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../lib/blueprint';
+import { brokerManifest } from '../../../lib/broker-manifest';
+import { parseManifest } from '../../../lib/cli/manifest';
+import { awsError, startAwsProxy, type AwsProxy } from './support/aws-proxy';
+import { cli, REGION, referenceManifest, startBroker, type TestBroker } from './support/broker';
+
+let broker: TestBroker;
+let proxy: AwsProxy | undefined;
+beforeAll(async () => {
+  broker = await startBroker();
+});
+afterAll(() => broker.close());
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+});
+
+/**
+ * SSM's GetParameter, as the deployed broker stack publishes its values, in front of
+ * cognito-local (one endpoint for both services, as `--endpoint-url` gives it).
+ */
+async function withParameters(parameters: Record<string, string>): Promise<AwsProxy> {
+  proxy = await startAwsProxy(broker.server.endpoint, (call) => {
+    if (call.service !== 'AmazonSSM') return 'forward';
+    if (call.operation !== 'GetParameter') return awsError(400, 'UnknownOperationException', '');
+    const value = parameters[call.input.Name];
+    return value === undefined
+      ? awsError(400, 'ParameterNotFound', '')
+      : {
+          status: 200,
+          body: { Parameter: { Name: call.input.Name, Type: 'String', Value: value, Version: 1 } },
+        };
+  });
+  return proxy;
+}
+
+function writeManifest(name: string, data: unknown): string {
+  const file = path.join(broker.dir, name);
+  fs.writeFileSync(file, typeof data === 'string' ? data : JSON.stringify(data));
+  return file;
+}
+
+const common = (endpoint = broker.server.endpoint) => [
+  '--endpoint-url',
+  endpoint,
+  '--region',
+  REGION,
+];
+
+describe('the manifest', () => {
+  test('reads what lib/broker-manifest.ts writes, for the reference and a deployed broker', () => {
+    const blueprint = parseBlueprint(REFERENCE_BLUEPRINT);
+    const synthesized = parseManifest(brokerManifest(blueprint), 'synth');
+    expect(synthesized.consumers.map((c) => c.clientName)).toEqual([
+      'product.web-shop',
+      'product.loyalty',
+      'partner.marketplace',
+    ]);
+    expect(synthesized.onboardedClientPrefix).toBe('onboarded.');
+    const deployed = parseManifest(
+      brokerManifest(blueprint, {
+        userPoolId: 'eu-west-1_AbC123',
+        tokenUrl: 'https://auth.example/oauth2/token',
+        apiUrl: 'https://api.example/v1/',
+        apiId: 'a1b2c3d4e5',
+        onboardedUsagePlanId: 'plan01',
+      }),
+      'SSM',
+    );
+    expect(deployed.userPool.id).toBe('eu-west-1_AbC123');
+  });
+
+  test('keeps fields the broker adds later, so an older CLI reads a newer manifest', () => {
+    const newer = { ...referenceManifest(), quotas: { clients: 1000 } };
+    expect(parseManifest(newer, 'newer')).toMatchObject({ quotas: { clients: 1000 } });
+  });
+
+  test('fails when the default manifest is missing, saying to synthesize first', async () => {
+    const run = await cli([...common(), '--user-pool-id', broker.poolId, 'audit'], {
+      cwd: broker.dir,
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'office-zones: error: cannot read the broker manifest cdk.out/broker-manifest.json (no such file): run npx cdk synth first, or pass --manifest <file> or --manifest ssm:<parameter>\n',
+    );
+  });
+
+  test('reads cdk.out/broker-manifest.json relative to the working directory by default', async () => {
+    fs.mkdirSync(path.join(broker.dir, 'project', 'cdk.out'), { recursive: true });
+    fs.copyFileSync(
+      broker.manifestFile,
+      path.join(broker.dir, 'project', 'cdk.out', 'broker-manifest.json'),
+    );
+    const run = await cli([...common(), '--user-pool-id', broker.poolId, 'audit'], {
+      cwd: path.join(broker.dir, 'project'),
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  test('fails when the manifest is not JSON', async () => {
+    const file = writeManifest('broken.json', '{"schemaVersion": 1,');
+    const run = await cli([...common(), '--manifest', file, 'audit']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^office-zones: error: \S+broken\.json is not valid JSON: .+\n$/);
+  });
+
+  test('fails when the manifest has the wrong shape, listing every problem by path', async () => {
+    const { consumers, ...rest } = referenceManifest();
+    const file = writeManifest('wrong.json', {
+      ...rest,
+      schemaVersion: 2,
+      scopes: [{ scope: 7 }],
+      consumers: consumers.map((c, i) => (i === 1 ? { ...c, kind: 'robot' } : c)),
+    });
+    const run = await cli([...common(), '--manifest', file, 'audit']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `office-zones: error: ${file} is not an Office Zones broker manifest (3 problems): ` +
+        'schemaVersion: must be 1 (received: 2); scopes[0].scope: must be a string (received: 7); ' +
+        'consumers[1].kind: must be "product" or "partner" (received: "robot")\n',
+    );
+  });
+
+  test('reads the manifest the deployed broker publishes in SSM with --manifest ssm:<name>', async () => {
+    const published = brokerManifest(parseBlueprint(REFERENCE_BLUEPRINT), {
+      userPoolId: broker.poolId,
+      tokenUrl: 'https://northwind.auth.example/oauth2/token',
+      apiUrl: 'https://api.example/v1/',
+      apiId: 'a1b2c3d4e5',
+      onboardedUsagePlanId: 'plan01',
+    });
+    const name = '/office-zones/OfficeZones/dev/broker/manifest';
+    const p = await withParameters({ [name]: JSON.stringify(published) });
+    const run = await cli([...common(p.endpoint), '--manifest', `ssm:${name}`, 'audit']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(p.calls.find((c) => c.service === 'AmazonSSM')?.input).toEqual({ Name: name });
+  });
+
+  test('fails when the SSM manifest parameter does not exist', async () => {
+    const p = await withParameters({});
+    const run = await cli([...common(p.endpoint), '--manifest', 'ssm:/nope', 'audit']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'office-zones: error: the SSM parameter /nope does not exist: is the broker deployed in this account and region? Pass --manifest <file> to use cdk.out instead\n',
+    );
+  });
+});
+
+describe('the user pool id', () => {
+  test('comes from --user-pool-id before the manifest and SSM', async () => {
+    const p = await withParameters({
+      [referenceManifest().userPool.idParameter]: 'eu-west-1_Other',
+    });
+    const run = await cli([
+      ...common(p.endpoint),
+      '--manifest',
+      broker.manifestFile,
+      '--user-pool-id',
+      broker.poolId,
+      'audit',
+    ]);
+    expect(run.code).toBe(0);
+    expect(p.calls.filter((c) => c.service === 'AmazonSSM')).toHaveLength(0);
+  });
+
+  test("comes from the manifest's userPool.id when it has one", async () => {
+    const deployed = brokerManifest(parseBlueprint(REFERENCE_BLUEPRINT), {
+      userPoolId: broker.poolId,
+      tokenUrl: 'https://northwind.auth.example/oauth2/token',
+      apiUrl: 'https://api.example/v1/',
+      apiId: 'a1b2c3d4e5',
+      onboardedUsagePlanId: 'plan01',
+    });
+    const p = await withParameters({});
+    const file = writeManifest('deployed.json', deployed);
+    const run = await cli([...common(p.endpoint), '--manifest', file, 'consumers', 'list']);
+    expect(run.code).toBe(0);
+    expect(p.calls.filter((c) => c.service === 'AmazonSSM')).toHaveLength(0);
+  });
+
+  test('comes from the SSM parameter the broker stack publishes when the manifest has none', async () => {
+    const parameter = referenceManifest().userPool.idParameter;
+    const p = await withParameters({ [parameter]: broker.poolId });
+    const run = await cli([
+      ...common(p.endpoint),
+      '--manifest',
+      broker.manifestFile,
+      'consumers',
+      'onboard',
+      'acme',
+      '--scopes',
+      'orders/read',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(p.calls.filter((c) => c.service === 'AmazonSSM').map((c) => c.input.Name)).toEqual([
+      parameter,
+    ]);
+    expect(run.stdout).toContain('onboarded acme as app client onboarded.acme');
+  });
+
+  test('fails when it is nowhere, saying which flag to pass and which parameter was tried', async () => {
+    const p = await withParameters({});
+    const run = await cli([...common(p.endpoint), '--manifest', broker.manifestFile, 'audit']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'office-zones: error: no user pool id: pass --user-pool-id, or deploy the broker stack OfficeZones-dev-Broker, which publishes it in the SSM parameter /office-zones/OfficeZones/dev/broker/user-pool-id (not found)\n',
+    );
+  });
+
+  test('fails when SSM cannot be read, still saying which flag to pass', async () => {
+    const p = await withParameters({});
+    await p.close();
+    const run = await cli([
+      ...common(p.endpoint),
+      '--max-attempts',
+      '1',
+      '--manifest',
+      broker.manifestFile,
+      'audit',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^office-zones: error: no user pool id: pass --user-pool-id \(reading the SSM parameter \S+ failed: lost the connection to the ssm endpoint at \S+ during GetParameter \(ECONNREFUSED\)\)\n$/,
+    );
+  });
+});

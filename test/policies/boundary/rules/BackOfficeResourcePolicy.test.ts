@@ -1,0 +1,83 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { findings, INTEGRATION_ROLE, zonedApp } from '../fixtures';
+
+const allow = (principal: iam.IPrincipal, conditions?: Record<string, unknown>) =>
+  new iam.PolicyStatement({
+    actions: ['sqs:SendMessage'],
+    resources: ['*'],
+    principals: [principal],
+    conditions,
+  });
+
+describe('B4 BackOfficeResourcePolicy', () => {
+  test('fails when a back-office queue policy admits anyone, another account or a front-office role', () => {
+    const { app, back, front } = zonedApp();
+    const queue = new sqs.Queue(back, 'Intake');
+    queue.addToResourcePolicy(allow(new iam.AnyPrincipal()));
+    queue.addToResourcePolicy(allow(new iam.AccountPrincipal('111122223333')));
+    queue.addToResourcePolicy(
+      allow(
+        new iam.ArnPrincipal(
+          `arn:aws:iam::${back.account}:role/OfficeZones-test-product-shop-runtime`,
+        ),
+      ),
+    );
+    const runtime = new iam.Role(front, 'Runtime', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    queue.addToResourcePolicy(allow(new iam.ArnPrincipal(runtime.roleArn)));
+    expect(findings(app, 'B4').map((f) => f.id)).toEqual([
+      'OfficeZonesBoundary-B4[Principal::*]',
+      expect.stringMatching(
+        /^OfficeZonesBoundary-B4\[Principal::OfficeZones-test-Product-shop\/Runtime[0-9A-F]{8}\]$/,
+      ),
+      'OfficeZonesBoundary-B4[Principal::arn:${AWS::Partition}:iam::111122223333:root]',
+      'OfficeZonesBoundary-B4[Principal::arn:aws:iam::${AWS::AccountId}:role/OfficeZones-test-product-shop-runtime]',
+    ]);
+  });
+
+  test('fails when a service principal is not tied to this account or a resource, and for a raw L1 lambda permission', () => {
+    const { app, back } = zonedApp();
+    const queue = new sqs.Queue(back, 'Intake');
+    queue.addToResourcePolicy(allow(new iam.ServicePrincipal('sns.amazonaws.com')));
+    new lambda.CfnPermission(back, 'Invoke', {
+      action: 'lambda:InvokeFunction',
+      functionName: 'some-function',
+      principal: '111122223333',
+    });
+    expect(findings(app, 'B4')).toEqual([
+      {
+        id: 'OfficeZonesBoundary-B4[Principal::111122223333]',
+        path: 'OfficeZones-test-BackOffice/Invoke',
+      },
+      {
+        id: 'OfficeZonesBoundary-B4[Service::sns.amazonaws.com]',
+        path: 'OfficeZones-test-BackOffice/Intake/Policy/Resource',
+      },
+    ]);
+  });
+
+  test('passes back-office roles, the broker integration role, the own account and scoped services', () => {
+    const { app, back, broker } = zonedApp();
+    const queue = new sqs.Queue(back, 'Intake', { enforceSSL: true });
+    const worker = new iam.Role(back, 'Worker', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    queue.addToResourcePolicy(allow(worker));
+    queue.addToResourcePolicy(allow(iam.Role.fromRoleName(back, 'Integration', INTEGRATION_ROLE)));
+    new iam.Role(broker, 'IntegrationRole', {
+      roleName: INTEGRATION_ROLE,
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+    });
+    queue.addToResourcePolicy(
+      allow(new iam.ServicePrincipal('sns.amazonaws.com'), {
+        ArnEquals: { 'aws:SourceArn': 'arn:aws:sns:eu-west-1:1:t' },
+      }),
+    );
+    new kms.Key(back, 'Key');
+    expect(findings(app, 'B4')).toEqual([]);
+  });
+});
