@@ -1,9 +1,19 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildReference, referenceInput } from '../../helpers';
+import { parseBlueprint } from '../../../lib/blueprint';
+import { CostManagementStack } from '../../../lib/stacks/cost-management-stack';
+import { buildReference, referenceInput, testApp } from '../../helpers';
+
+/** The stack alone, in an app of its own: it references no other stack. */
+function costManagementOf(input = referenceInput()) {
+  const blueprint = parseBlueprint(input);
+  return new CostManagementStack(testApp(), 'CostManagement', {
+    blueprint,
+    costManagement: blueprint.costManagement!,
+  });
+}
 
 describe('the cost-management stack', () => {
-  const { stacks } = buildReference();
-  const template = Template.fromStack(stacks.costManagement!);
+  const template = Template.fromStack(costManagementOf());
 
   test('has a cost category that maps the zone tag to the three halves', () => {
     const [category] = Object.values<any>(template.findResources('AWS::CE::CostCategory'));
@@ -88,7 +98,7 @@ describe('the cost-management stack', () => {
     expect(buildReference(without).stacks.costManagement).toBeUndefined();
     const noActivation = referenceInput() as any;
     noActivation.costManagement.activateCostAllocationTags = false;
-    const t = Template.fromStack(buildReference(noActivation).stacks.costManagement!);
+    const t = Template.fromStack(costManagementOf(noActivation));
     t.resourceCountIs('AWS::CE::CostCategory', 1);
     t.resourceCountIs('Custom::CostAllocationTags', 0);
     t.resourceCountIs('AWS::Lambda::Function', 0);

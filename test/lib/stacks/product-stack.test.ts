@@ -2,7 +2,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { productRuntimeRoleName } from '../../../lib/names';
-import { buildReference, referenceInput } from '../../helpers';
+import { parseBlueprint } from '../../../lib/blueprint';
+import { ProductStack } from '../../../lib/stacks/product-stack';
+import { buildReference, referenceInput, testApp } from '../../helpers';
 
 const BOUNDARY_ARN = {
   'Fn::Join': [
@@ -221,8 +223,13 @@ describe('a product that requires sign-in', () => {
       issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123',
       audiences: ['shop-web-client'],
     };
-    const { stacks } = buildReference(input);
-    const template = Template.fromStack(stacks.products[0]);
+    // The product stack alone, in an app of its own: it references no other stack.
+    const blueprint = parseBlueprint(input);
+    const stack = new ProductStack(testApp(), 'Shop', {
+      blueprint,
+      product: blueprint.frontOffice.products[0],
+    });
+    const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: {
