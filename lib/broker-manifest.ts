@@ -36,6 +36,12 @@ export interface BrokerManifest {
     readonly stage: string;
     readonly url: string | null;
     readonly urlParameter: string;
+    /** The REST API's id. */
+    readonly id: string | null;
+    readonly idParameter: string;
+    /** The usage plan that partners onboarded at run time join (their API key's throttle). */
+    readonly onboardedUsagePlanId: string | null;
+    readonly onboardedUsagePlanIdParameter: string;
   };
   /** Every scope the broker offers. */
   readonly scopes: readonly {
@@ -98,6 +104,10 @@ export function brokerManifest(
       stage: BROKER_STAGE_NAME,
       url: deployed?.apiUrl ?? null,
       urlParameter: parameters.apiUrl,
+      id: deployed?.apiId ?? null,
+      idParameter: parameters.apiId,
+      onboardedUsagePlanId: deployed?.onboardedUsagePlanId ?? null,
+      onboardedUsagePlanIdParameter: parameters.onboardedUsagePlanId,
     },
     scopes: capabilities.flatMap((capability) =>
       capabilityScopeNames(capability).map((scopeName) => ({

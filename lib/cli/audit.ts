@@ -1,3 +1,4 @@
+import { type BrokerApiKeys, clientNamePrefixes, type KeyIndex } from './api-keys';
 import { EXIT } from './errors';
 import type { CliManifest } from './manifest';
 import { type CliIo, list, table, write } from './output';
@@ -16,13 +17,21 @@ export type FindingKind =
   /** A declared consumer's client lacks scopes the blueprint gives it. */
   | 'missing-scopes'
   /** OAuth or auth flows other than client credentials (and the refresh-token auth Cognito forces). */
-  | 'non-machine-flows';
+  | 'non-machine-flows'
+  /** A declared or onboarded client without an API key in a usage plan of the API: refused (403). */
+  | 'missing-api-key'
+  /** A declared or onboarded client whose API key is disabled: refused (403). */
+  | 'disabled-api-key'
+  /** An API key named like a client (`product.`, `partner.`, `onboarded.`) whose client is gone. */
+  | 'orphan-api-key';
 
 export interface Finding {
   readonly kind: FindingKind;
   readonly clientName: string;
   readonly clientId: string | null;
   readonly detail: string;
+  /** The API key a finding is about, for the API-key findings. */
+  readonly apiKeyId?: string | null;
 }
 
 /** The auth flow Cognito always allows; every other one is for people, not machines. */
@@ -97,22 +106,102 @@ export function auditClients(manifest: CliManifest, clients: readonly AppClient[
   return findings;
 }
 
-/** `audit`: exit 0 when the pool matches the manifest, 1 on drift. */
-export async function audit(pool: BrokerPool, io: CliIo, json: boolean): Promise<number> {
+/**
+ * Compares the broker's API keys with the live app clients. Pure: the same input, the same
+ * findings. A key is matched to its client by name, as the broker names both.
+ */
+export function auditApiKeys(
+  manifest: CliManifest,
+  clients: readonly AppClient[],
+  index: KeyIndex,
+): Finding[] {
+  const findings: Finding[] = [];
+  const api = `the REST API ${index.apiId}`;
+  const byName = new Map<string, AppClient[]>();
+  for (const c of clients) byName.set(c.clientName, [...(byName.get(c.clientName) ?? []), c]);
+
+  for (const [clientName, generations] of byName) {
+    if (generations[0].origin === 'unknown') continue;
+    const clientId = generations.length === 1 ? generations[0].clientId : null;
+    const { status, keys } = index.status(clientName);
+    const ids = keys.map((k) => k.id).join(', ');
+    const apiKeyId = keys.length === 1 ? keys[0].id : null;
+    if (status === 'missing') {
+      findings.push({
+        kind: 'missing-api-key',
+        clientName,
+        clientId,
+        detail: `no API key named ${clientName} in a usage plan of ${api}: API Gateway refuses its calls (403)`,
+        apiKeyId,
+      });
+    } else if (status === 'unattached') {
+      findings.push({
+        kind: 'missing-api-key',
+        clientName,
+        clientId,
+        detail: `its API key ${ids} is in no usage plan of ${api}: API Gateway refuses its calls (403)`,
+        apiKeyId,
+      });
+    } else if (status === 'disabled') {
+      findings.push({
+        kind: 'disabled-api-key',
+        clientName,
+        clientId,
+        detail: `its API key ${ids} is disabled: API Gateway refuses its calls (403)`,
+        apiKeyId,
+      });
+    }
+  }
+
+  const prefixes = clientNamePrefixes(manifest);
+  for (const key of index.keys) {
+    if (key.placement === 'other-api') continue;
+    if (!prefixes.some((p) => key.name.startsWith(p)) || byName.has(key.name)) continue;
+    const declared = manifest.consumers.find((c) => c.clientName === key.name);
+    const where = key.placement === 'unattached' ? 'in no usage plan' : `in a usage plan of ${api}`;
+    const fix = declared
+      ? `deploy the broker stack ${manifest.brokerStack}, which owns it`
+      : `delete it with office-zones consumers revoke ${key.name}`;
+    findings.push({
+      kind: 'orphan-api-key',
+      clientName: key.name,
+      clientId: null,
+      detail: `API key ${key.id} (${where}) has no app client of that name: ${fix}`,
+      apiKeyId: key.id,
+    });
+  }
+  return findings;
+}
+
+/** `audit`: exit 0 when the pool and the API keys match the manifest, 1 on drift. */
+export async function audit(
+  pool: BrokerPool,
+  keys: BrokerApiKeys,
+  io: CliIo,
+  json: boolean,
+): Promise<number> {
+  const api = await keys.api();
   const clients = await pool.listClients();
-  const findings = auditClients(pool.manifest, clients);
+  const index = await keys.index();
+  const findings = [
+    ...auditClients(pool.manifest, clients),
+    ...auditApiKeys(pool.manifest, clients, index),
+  ];
+  const apiKeys = index.inPlans.length;
   if (json) {
     const report = {
       userPoolId: pool.ref.id,
       userPoolName: pool.manifest.userPool.name,
+      apiId: api.id,
       clean: findings.length === 0,
       clients: clients.length,
       declaredConsumers: pool.manifest.consumers.length,
+      apiKeys,
       findings,
     };
     await write(io.stdout, JSON.stringify(report, null, 2) + '\n');
   } else {
-    const summary = `user pool ${pool.ref.id} (${pool.manifest.userPool.name}): ${clients.length} app client${clients.length === 1 ? '' : 's'}, ${pool.manifest.consumers.length} declared consumer${pool.manifest.consumers.length === 1 ? '' : 's'}`;
+    const summary = `user pool ${pool.ref.id} (${pool.manifest.userPool.name}): ${clients.length} app client${clients.length === 1 ? '' : 's'}, ${pool.manifest.consumers.length} declared consumer${pool.manifest.consumers.length === 1 ? '' : 's'}; REST API ${api.id}: ${apiKeys} API key${apiKeys === 1 ? '' : 's'} in its usage plans`;
     if (findings.length === 0) {
       await write(io.stdout, `${summary}\nno drift\n`);
     } else {

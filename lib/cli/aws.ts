@@ -1,3 +1,4 @@
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CliError, firstLine } from './errors';
@@ -73,6 +74,9 @@ const DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
 
 export type Failure = 'throttling' | 'transient' | 'server' | 'final';
 
+/** The services the CLI calls, by their IAM prefix. */
+export type Service = 'cognito-idp' | 'ssm' | 'apigateway';
+
 interface SdkErrorShape {
   name?: string;
   code?: string;
@@ -123,7 +127,7 @@ export function classify(e: unknown): Failure {
 export class AwsCallError extends Error {
   readonly errorName: string;
   constructor(
-    readonly service: 'cognito-idp' | 'ssm',
+    readonly service: Service,
     readonly operation: string,
     readonly attempts: number,
     override readonly cause: unknown,
@@ -201,6 +205,7 @@ function sleep(ms: number): Promise<void> {
 export class Aws {
   readonly cognito: CognitoIdentityProviderClient;
   private ssmClient: SSMClient | undefined;
+  private apigatewayClient: APIGatewayClient | undefined;
 
   constructor(
     readonly settings: AwsSettings,
@@ -227,9 +232,14 @@ export class Aws {
     return this.ssmClient;
   }
 
+  get apigateway(): APIGatewayClient {
+    this.apigatewayClient ??= new APIGatewayClient(this.clientConfig());
+    return this.apigatewayClient;
+  }
+
   /** Calls AWS with retries; throws `AwsCallError` when the call failed for good. */
   async call<T>(
-    service: 'cognito-idp' | 'ssm',
+    service: Service,
     operation: string,
     idempotent: boolean,
     send: () => Promise<T>,
@@ -278,6 +288,7 @@ export class Aws {
   destroy(): void {
     this.cognito.destroy();
     this.ssmClient?.destroy();
+    this.apigatewayClient?.destroy();
   }
 }
 

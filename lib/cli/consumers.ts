@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type ApiKeyInfo, type BrokerApiKeys, clientNamePrefixes } from './api-keys';
 import { AwsCallError, describeFailure } from './aws';
 import { CliError } from './errors';
 import type { DeclaredConsumer } from './manifest';
@@ -24,13 +25,24 @@ interface Credentials {
   readonly scopes: readonly string[];
   readonly userPoolId: string;
   readonly tokenUrl?: string;
+  /** The API key for the `x-api-key` header; onboarding delivers it, rotation leaves it as it is. */
+  readonly apiKey?: { readonly id: string; readonly value: string };
+  readonly apiUrl?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
 // consumers list
 
-export async function listConsumers(pool: BrokerPool, io: CliIo, json: boolean): Promise<void> {
+export async function listConsumers(
+  pool: BrokerPool,
+  keys: BrokerApiKeys,
+  io: CliIo,
+  json: boolean,
+): Promise<void> {
+  const api = await keys.api();
   const clients = await pool.listClients();
+  const index = await keys.index();
+  const keyOf = (c: AppClient) => index.status(c.clientName);
   if (json) {
     const data = clients.map((c) => ({
       clientName: c.clientName,
@@ -39,11 +51,12 @@ export async function listConsumers(pool: BrokerPool, io: CliIo, json: boolean):
       oauthFlows: c.oauthFlows,
       authFlows: c.authFlows,
       scopes: c.scopes,
+      apiKey: { status: keyOf(c).status, ids: keyOf(c).keys.map((k) => k.id) },
       createdAt: c.createdAt?.toISOString() ?? null,
     }));
     await write(
       io.stdout,
-      JSON.stringify({ userPoolId: pool.ref.id, clients: data }, null, 2) + '\n',
+      JSON.stringify({ userPoolId: pool.ref.id, apiId: api.id, clients: data }, null, 2) + '\n',
     );
     return;
   }
@@ -54,10 +67,11 @@ export async function listConsumers(pool: BrokerPool, io: CliIo, json: boolean):
   await write(
     io.stdout,
     table(
-      ['CLIENT NAME', 'ORIGIN', 'CLIENT ID', 'FLOWS', 'SCOPES'],
+      ['CLIENT NAME', 'ORIGIN', 'API KEY', 'CLIENT ID', 'FLOWS', 'SCOPES'],
       clients.map((c) => [
         c.clientName,
         c.origin,
+        keyOf(c).status,
         c.clientId,
         list([...c.oauthFlows, ...c.authFlows]),
         list(c.scopes),
@@ -141,6 +155,14 @@ async function deliver(
       scopes: creds.scopes,
       userPoolId: creds.userPoolId,
       tokenUrl: creds.tokenUrl ?? null,
+      ...(creds.apiKey
+        ? {
+            apiKey: creds.apiKey.value,
+            apiKeyId: creds.apiKey.id,
+            apiKeyHeader: 'x-api-key',
+            apiUrl: creds.apiUrl ?? null,
+          }
+        : {}),
     };
     writePrivateFile(file, JSON.stringify(document, null, 2) + '\n');
     // The secret is delivered; a failing confirmation must not undo it.
@@ -155,9 +177,13 @@ async function deliver(
       headline,
       `client_id:     ${creds.clientId}`,
       `client_secret: ${creds.clientSecret}`,
+      ...(creds.apiKey ? [`api_key:       ${creds.apiKey.value}`] : []),
       `scopes:        ${creds.scopes.join(' ')}`,
       ...(creds.tokenUrl ? [`token_url:     ${creds.tokenUrl}`] : []),
-      'The secret is shown this once. Hand it to the consumer over a secure channel.',
+      ...(creds.apiUrl ? [`api_url:       ${creds.apiUrl}`] : []),
+      creds.apiKey
+        ? 'The secret and the API key are shown this once. Hand them to the consumer over a secure channel; every call sends the API key in the x-api-key header.'
+        : 'The secret is shown this once. Hand it to the consumer over a secure channel.',
       '',
     ].join('\n'),
   );
@@ -170,22 +196,55 @@ function reason(e: unknown): string {
 }
 
 /**
- * Deletes every app client with this name after a failed onboarding; says what is left.
+ * Deletes every app client with this name after a failed onboarding and, once the CLI has tried
+ * to make one, every API key of the broker with this name (none existed before: onboarding checks).
+ * Says what was deleted and what may be left.
  */
-async function cleanUp(pool: BrokerPool, clientName: string, consumer: string): Promise<string> {
+async function cleanUp(
+  pool: BrokerPool,
+  keys: BrokerApiKeys,
+  clientName: string,
+  consumer: string,
+  triedKey: boolean,
+): Promise<string> {
+  const deleted: string[] = [];
+  const left: string[] = [];
   try {
     const made = await pool.clientsNamed(clientName);
     for (const c of made) await pool.deleteClient(c.clientId);
-    return made.length === 0
-      ? 'no app client was left behind'
-      : `deleted the app client it had created (${made.map((c) => c.clientId).join(', ')})`;
+    if (made.length > 0) {
+      deleted.push(`the app client it had created (${made.map((c) => c.clientId).join(', ')})`);
+    }
   } catch {
-    return `the app client ${clientName} may exist: run office-zones consumers revoke ${consumer} once the endpoint answers`;
+    left.push(`the app client ${clientName}`);
   }
+  if (triedKey) {
+    try {
+      const made = (await keys.index(clientName)).named(clientName);
+      for (const k of made) await keys.deleteKey(k.id);
+      if (made.length > 0) {
+        deleted.push(`its API key (${made.map((k) => k.id).join(', ')})`);
+      }
+    } catch {
+      left.push(`an API key named ${clientName}`);
+    }
+  }
+  const done =
+    deleted.length > 0
+      ? `deleted ${deleted.join(' and ')}`
+      : left.length === 0
+        ? triedKey
+          ? 'no app client or API key was left behind'
+          : 'no app client was left behind'
+        : '';
+  if (left.length === 0) return done;
+  const may = `${left.join(' and ')} may exist: run office-zones consumers revoke ${consumer} once the endpoint answers`;
+  return done ? `${done}; ${may}` : may;
 }
 
 export async function onboardConsumer(
   pool: BrokerPool,
+  keys: BrokerApiKeys,
   io: CliIo,
   name: string,
   options: OnboardOptions,
@@ -202,6 +261,21 @@ export async function onboardConsumer(
       `${name} is already onboarded (app client ${clientName}, ${existing.map((c) => c.clientId).join(', ')}): rotate or revoke it instead`,
     );
   }
+  // Everything the API key needs is checked before anything is made.
+  const api = await keys.api();
+  const plan = await keys.onboardedPlan();
+  const index = await keys.index(clientName);
+  if (!index.plans.some((p) => p.id === plan.id)) {
+    throw new CliError(
+      `usage plan ${plan.id} (from ${plan.source}) is not a usage plan of the REST API ${api.id} (from ${api.source}): check --usage-plan-id and --api-id (nothing was changed)`,
+    );
+  }
+  const leftover = index.named(clientName);
+  if (leftover.length > 0) {
+    throw new CliError(
+      `an API key named ${clientName} exists without its app client (${leftover.map((k) => k.id).join(', ')}): delete it with office-zones consumers revoke ${name}, then onboard again (nothing was changed)`,
+    );
+  }
 
   let made: { clientId: string; clientSecret: string };
   try {
@@ -209,7 +283,17 @@ export async function onboardConsumer(
   } catch (e) {
     // A lost answer may hide a client that was created: look for it by name and remove it.
     throw new CliError(
-      `onboarding ${name} failed: ${reason(e)}; ${await cleanUp(pool, clientName, name)}`,
+      `onboarding ${name} failed: ${reason(e)}; ${await cleanUp(pool, keys, clientName, name, false)}`,
+    );
+  }
+  let apiKey: { id: string; value: string };
+  try {
+    apiKey = await keys.createKey(clientName);
+    await keys.attach(plan.id, apiKey.id);
+  } catch (e) {
+    // The client without its key would be refused by API Gateway: undo both.
+    throw new CliError(
+      `onboarding ${name} failed: ${reason(e)}; ${await cleanUp(pool, keys, clientName, name, true)}`,
     );
   }
   const creds: Credentials = {
@@ -220,12 +304,19 @@ export async function onboardConsumer(
     scopes: options.scopes,
     userPoolId: pool.ref.id,
     ...(pool.manifest.domain.tokenUrl ? { tokenUrl: pool.manifest.domain.tokenUrl } : {}),
+    apiKey,
+    ...(pool.manifest.api?.url ? { apiUrl: pool.manifest.api.url } : {}),
   };
   try {
-    await deliver(io, file, creds, `onboarded ${name} as app client ${clientName}`);
+    await deliver(
+      io,
+      file,
+      creds,
+      `onboarded ${name} as app client ${clientName}, with API key ${apiKey.id} in usage plan ${plan.id}`,
+    );
   } catch (e) {
     throw new CliError(
-      `could not deliver the credentials of ${name} (${reason(e)}); ${await cleanUp(pool, clientName, name)}`,
+      `could not deliver the credentials of ${name} (${reason(e)}); ${await cleanUp(pool, keys, clientName, name, true)}`,
     );
   }
 }
@@ -440,6 +531,7 @@ export interface RevokeOptions {
 
 export async function revokeConsumer(
   pool: BrokerPool,
+  keys: BrokerApiKeys,
   io: CliIo,
   name: string,
   options: RevokeOptions,
@@ -450,6 +542,8 @@ export async function revokeConsumer(
       `${declared.clientName} is declared in the blueprint (${declared.kind} ${declared.name}): revoking it is a change to the blueprint; remove it there and deploy the broker stack ${pool.manifest.brokerStack}`,
     );
   }
+  // Known before anything is deleted: which API the consumer's key belongs to.
+  const api = await keys.api();
   const target = await findTarget(pool, name);
   let clients = target.clients;
   if (options.clientId) {
@@ -460,13 +554,73 @@ export async function revokeConsumer(
       );
     }
   }
-  if (clients.length === 0) throw noSuchClient(pool, target);
+  if (clients.length === 0) return revokeOrphanKeys(pool, keys, io, name, target, api.id);
+
   const deleted: string[] = [];
   for (const c of clients) {
     if (await pool.deleteClient(c.clientId)) deleted.push(c.clientId);
   }
-  await write(
-    io.stdout,
-    `revoked ${target.clientName}: deleted app client${deleted.length === 1 ? '' : 's'} ${deleted.join(', ')}; it can get no new tokens, and tokens already issued expire within its access-token validity\n`,
+  const revoked = `revoked ${target.clientName}: deleted app client${deleted.length === 1 ? '' : 's'} ${deleted.join(', ')}`;
+  const tokens =
+    'it can get no new tokens, and tokens already issued expire within its access-token validity';
+
+  // One generation of a successor-client rotation: the other one still uses the key.
+  const remaining = options.clientId ? await pool.clientsNamed(target.clientName) : [];
+  if (remaining.length > 0) {
+    await write(
+      io.stdout,
+      `${revoked}; its API key stays for the remaining app client${remaining.length === 1 ? '' : 's'} ${remaining.map((c) => c.clientId).join(', ')}; ${tokens}\n`,
+    );
+    return;
+  }
+  let removed: ApiKeyInfo[];
+  try {
+    removed = await deleteKeysNamed(keys, target.clientName);
+  } catch (e) {
+    throw new CliError(
+      `${revoked}, but deleting its API key failed: ${reason(e)}; run office-zones consumers revoke ${name} again to delete the key`,
+    );
+  }
+  const keyPart =
+    removed.length > 0
+      ? `, and API key${removed.length === 1 ? '' : 's'} ${removed.map((k) => k.id).join(', ')}`
+      : `; it had no API key (none named ${target.clientName} for the REST API ${api.id})`;
+  await write(io.stdout, `${revoked}${keyPart}; ${tokens}\n`);
+}
+
+/** Deletes the broker's API keys with this name; returns those it found. */
+async function deleteKeysNamed(keys: BrokerApiKeys, keyName: string): Promise<ApiKeyInfo[]> {
+  const found = (await keys.index(keyName)).named(keyName);
+  for (const k of found) await keys.deleteKey(k.id);
+  return found;
+}
+
+/**
+ * Revoke when no app client carries the name: API keys left without their client (an orphan that
+ * `audit` reports) are deleted, under the onboarded name or, failing that, the exact name given
+ * when it is named like a client (`product.`, `partner.`, `onboarded.`).
+ */
+async function revokeOrphanKeys(
+  pool: BrokerPool,
+  keys: BrokerApiKeys,
+  io: CliIo,
+  name: string,
+  target: Target,
+  apiId: string,
+): Promise<void> {
+  const prefixes = clientNamePrefixes(pool.manifest);
+  const names = [target.clientName, name].filter((n) => prefixes.some((p) => n.startsWith(p)));
+  for (const keyName of new Set(names)) {
+    const removed = await deleteKeysNamed(keys, keyName);
+    if (removed.length > 0) {
+      await write(
+        io.stdout,
+        `no app client named ${keyName}; deleted its orphan API key${removed.length === 1 ? '' : 's'} ${removed.map((k) => k.id).join(', ')}\n`,
+      );
+      return;
+    }
+  }
+  throw new CliError(
+    `no app client or API key named ${target.clientName} (user pool ${pool.ref.id}, REST API ${apiId}): nothing to revoke (see office-zones consumers list)`,
   );
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { BrokerApiKeys } from './api-keys';
 import { audit } from './audit';
 import {
   Aws,
@@ -22,6 +23,8 @@ export const CLI_NAME = 'office-zones';
 interface GlobalOptions {
   readonly manifest: string;
   readonly userPoolId?: string;
+  readonly apiId?: string;
+  readonly usagePlanId?: string;
   readonly profile?: string;
   readonly region?: string;
   readonly endpointUrl?: string;
@@ -43,7 +46,7 @@ Commands in full:
   Each has --help with an example.
 
 Exit codes:
-  0  success (audit: the user pool matches the manifest)
+  0  success (audit: the user pool and the API keys match the manifest)
   1  audit found drift
   2  error: bad input, a refused request or a fault; one line on stderr
 
@@ -52,6 +55,10 @@ Where values come from:
                 or --manifest ${SSM_MANIFEST_PREFIX}<parameter> for the one the deployed broker publishes
   user pool id  --user-pool-id, else the manifest's userPool.id, else the SSM parameter
                 named by the manifest's userPool.idParameter (published by the broker stack)
+  REST API id   --api-id, else the manifest's api.id, else the SSM parameter api.idParameter
+                (list, onboard, revoke and audit: the consumers' API keys)
+  usage plan    --usage-plan-id, else the manifest's api.onboardedUsagePlanId, else the SSM
+                parameter api.onboardedUsagePlanIdParameter (onboard: the plan partners join)
   credentials   the AWS default credential chain, or --profile; region from --region,
                 AWS_REGION or the profile`;
 
@@ -114,7 +121,7 @@ function commanderMessage(e: CommanderError, argv: readonly string[]): string {
 function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => void): Command {
   const program = new Command(CLI_NAME)
     .description(
-      "Operate the Office Zones broker's consumers through the Cognito API: onboard, rotate, revoke and audit app clients.",
+      "Operate the Office Zones broker's consumers through the Cognito and API Gateway APIs: onboard, rotate, revoke and audit app clients and their API keys.",
     )
     .exitOverride()
     .configureOutput({
@@ -131,9 +138,14 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
       ).default(DEFAULT_MANIFEST),
     )
     .option('--user-pool-id <id>', "the broker's user pool (default: from the manifest or SSM)")
+    .option('--api-id <id>', "the broker's REST API (default: from the manifest or SSM)")
+    .option(
+      '--usage-plan-id <id>',
+      'the usage plan onboarded partners join (default: from the manifest or SSM)',
+    )
     .option('--profile <name>', 'AWS profile (default: the default credential chain)')
     .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)')
-    .option('--endpoint-url <url>', 'send every AWS call here, e.g. a local Cognito emulator')
+    .option('--endpoint-url <url>', 'send every AWS call here, e.g. a local emulator')
     .addOption(
       new Option(
         '--max-attempts <n>',
@@ -144,9 +156,11 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
     )
     .addHelpText('after', EXIT_CODES_HELP);
 
-  /** Runs an action against the broker's pool with the global options. */
+  /** Runs an action against the broker's pool and API keys with the global options. */
   const withPool =
-    <A extends unknown[]>(action: (pool: BrokerPool, ...args: A) => Promise<number | void>) =>
+    <A extends unknown[]>(
+      action: (pool: BrokerPool, keys: BrokerApiKeys, ...args: A) => Promise<number | void>,
+    ) =>
     async (...args: A) => {
       const command = args[args.length - 1] as Command;
       const g = command.optsWithGlobals<GlobalOptions>();
@@ -164,7 +178,11 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
         const ref = await resolvePoolId(g.userPoolId, manifest, source, aws);
         const pool = new BrokerPool(aws, ref, manifest);
         await pool.verify();
-        const code = await action(pool, ...args);
+        const keys = new BrokerApiKeys(aws, manifest, source, {
+          apiId: g.apiId,
+          usagePlanId: g.usagePlanId,
+        });
+        const code = await action(pool, keys, ...args);
         setExit(typeof code === 'number' ? code : EXIT.ok);
       } finally {
         aws.destroy();
@@ -179,18 +197,20 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
   consumers
     .command('list')
     .description(
-      'every app client of the pool with its flows and scopes, marked declared (in the blueprint), onboarded (by this CLI) or unknown',
+      'every app client of the pool with its flows and scopes, marked declared (in the blueprint), onboarded (by this CLI) or unknown, and its API key: active (enabled, in a usage plan of the API), disabled, unattached (in no usage plan) or missing',
     )
     .option('--json', 'print JSON instead of a table')
     .addHelpText('after', example('consumers list', 'consumers list --json --region eu-west-1'))
     .action(
-      withPool((pool, opts: { json?: boolean }) => listConsumers(pool, io, opts.json === true)),
+      withPool((pool, keys, opts: { json?: boolean }) =>
+        listConsumers(pool, keys, io, opts.json === true),
+      ),
     );
 
   consumers
     .command('onboard')
     .description(
-      'create a client-credentials app client (onboarded.<name>) with a secret and only scopes the broker offers; the credentials are printed once, or written to --out with mode 0600',
+      'create a client-credentials app client (onboarded.<name>) with a secret and only scopes the broker offers, and an API key of the same name in the usage plan for onboarded partners; the credentials (client id, secret, API key) are printed once, or written to --out with mode 0600. If the key cannot be made, nothing is kept',
     )
     .argument('<name>', 'the consumer, e.g. acme (lower-case letters, digits, hyphens)')
     .requiredOption(
@@ -207,15 +227,15 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
       ),
     )
     .action(
-      withPool((pool, name: string, opts: { scopes: string[]; out?: string }) =>
-        onboardConsumer(pool, io, name, { scopes: opts.scopes, out: opts.out }),
+      withPool((pool, keys, name: string, opts: { scopes: string[]; out?: string }) =>
+        onboardConsumer(pool, keys, io, name, { scopes: opts.scopes, out: opts.out }),
       ),
     );
 
   consumers
     .command('rotate')
     .description(
-      "give a consumer a new secret while the old one stays valid; --retire-previous ends the old one once the consumer has cut over (Cognito's secret-rotation API, or a successor app client where the endpoint lacks it)",
+      "give a consumer a new secret while the old one stays valid; --retire-previous ends the old one once the consumer has cut over (Cognito's secret-rotation API, or a successor app client where the endpoint lacks it). The API key is not rotated: the consumer keeps sending the one it has",
     )
     .argument('<name>', 'the consumer, e.g. acme')
     .option('--retire-previous', 'retire the previous secret or app client, keeping the newest')
@@ -228,7 +248,7 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
       ),
     )
     .action(
-      withPool((pool, name: string, opts: { retirePrevious?: boolean; out?: string }) =>
+      withPool((pool, _keys, name: string, opts: { retirePrevious?: boolean; out?: string }) =>
         rotateConsumer(pool, io, name, {
           retirePrevious: opts.retirePrevious === true,
           out: opts.out,
@@ -239,25 +259,30 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
   consumers
     .command('revoke')
     .description(
-      'delete the app client of an onboarded (or unknown) consumer; a consumer the blueprint declares is refused',
+      'delete the app client of an onboarded (or unknown) consumer, then its API key (a missing key is reported, not an error); a consumer the blueprint declares is refused. With no app client left, deletes an API key left without one',
     )
     .argument('<name>', 'the consumer, e.g. acme, or the exact name of an unknown app client')
-    .option('--client-id <id>', 'delete only this app client of that name')
+    .option(
+      '--client-id <id>',
+      'delete only this app client of that name (the API key stays while another client of the name remains)',
+    )
     .addHelpText('after', example('consumers revoke acme'))
     .action(
-      withPool((pool, name: string, opts: { clientId?: string }) =>
-        revokeConsumer(pool, io, name, { clientId: opts.clientId }),
+      withPool((pool, keys, name: string, opts: { clientId?: string }) =>
+        revokeConsumer(pool, keys, io, name, { clientId: opts.clientId }),
       ),
     );
 
   program
     .command('audit')
     .description(
-      'compare the live user pool with the manifest: unknown clients, scopes beyond the declared ones, missing declared clients, flows other than client credentials; exit 0 when clean, 1 on drift, 2 on error',
+      'compare the live user pool and API keys with the manifest: unknown clients, scopes beyond the declared ones, missing declared clients, flows other than client credentials, clients whose API key is missing or disabled, API keys whose client is gone; exit 0 when clean, 1 on drift, 2 on error',
     )
     .option('--json', 'print JSON for pipelines instead of a table')
     .addHelpText('after', example('audit', 'audit --json --user-pool-id eu-west-1_AbCdEf123'))
-    .action(withPool((pool, opts: { json?: boolean }) => audit(pool, io, opts.json === true)));
+    .action(
+      withPool((pool, keys, opts: { json?: boolean }) => audit(pool, keys, io, opts.json === true)),
+    );
 
   return program;
 }

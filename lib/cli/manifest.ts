@@ -30,6 +30,17 @@ const ManifestSchema = z.looseObject({
     tokenUrl: nullableString,
     tokenUrlParameter: z.string().min(1),
   }),
+  // Optional throughout: a manifest written before the broker published its API id and usage
+  // plan still works, and the CLI asks for --api-id and --usage-plan-id.
+  api: z
+    .looseObject({
+      url: nullableString.optional(),
+      id: nullableString.optional(),
+      idParameter: z.string().min(1).optional(),
+      onboardedUsagePlanId: nullableString.optional(),
+      onboardedUsagePlanIdParameter: z.string().min(1).optional(),
+    })
+    .optional(),
   scopes: z.array(z.looseObject({ scope: z.string().min(1) })),
   consumers: z.array(
     z.looseObject({

@@ -10,6 +10,7 @@ import {
   type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AwsCallError, type Aws } from './aws';
+import { type DeployedRef, resolveDeployed } from './deployed';
 import { CliError } from './errors';
 import type { CliManifest, DeclaredConsumer } from './manifest';
 
@@ -37,11 +38,8 @@ export interface SecretInfo {
   readonly createdAt?: Date;
 }
 
-/** Where the pool id came from, for messages. */
-export interface PoolRef {
-  readonly id: string;
-  readonly source: string;
-}
+/** The pool id and where it came from, for messages. */
+export type PoolRef = DeployedRef;
 
 /** Tells declared, onboarded and unknown app clients apart by name, as the broker names them. */
 export function originOf(
@@ -63,30 +61,24 @@ export function originOf(
  * The user pool id: `--user-pool-id`, then the manifest's `userPool.id`, then the SSM parameter
  * the deployed broker publishes (`userPool.idParameter`).
  */
-export async function resolvePoolId(
+export function resolvePoolId(
   flag: string | undefined,
   manifest: CliManifest,
   manifestSource: string,
   aws: Aws,
 ): Promise<PoolRef> {
-  if (flag) return { id: flag, source: '--user-pool-id' };
-  if (manifest.userPool.id) return { id: manifest.userPool.id, source: manifestSource };
-  const parameter = manifest.userPool.idParameter;
-  let value: string | undefined;
-  try {
-    value = await aws.parameter(parameter);
-  } catch (e) {
-    const reason = e instanceof AwsCallError ? e.describe() : String(e);
-    throw new CliError(
-      `no user pool id: pass --user-pool-id (reading the SSM parameter ${parameter} failed: ${reason})`,
-    );
-  }
-  if (!value) {
-    throw new CliError(
-      `no user pool id: pass --user-pool-id, or deploy the broker stack ${manifest.brokerStack}, which publishes it in the SSM parameter ${parameter} (not found)`,
-    );
-  }
-  return { id: value, source: `the SSM parameter ${parameter}` };
+  return resolveDeployed(
+    {
+      what: 'user pool id',
+      flag: '--user-pool-id',
+      given: flag,
+      inManifest: manifest.userPool.id,
+      parameter: manifest.userPool.idParameter,
+    },
+    manifest,
+    manifestSource,
+    aws,
+  );
 }
 
 /** Settings of every app client the CLI creates: the broker's machine-client settings. */

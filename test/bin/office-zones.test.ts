@@ -62,6 +62,9 @@ describe('npx office-zones', () => {
     ]) {
       expect(stdout).toContain(command);
     }
+    for (const option of ['--user-pool-id <id>', '--api-id <id>', '--usage-plan-id <id>']) {
+      expect(stdout).toContain(option);
+    }
     expect(stdout).toContain('0  success');
     expect(stdout).toContain('1  audit found drift');
     expect(stdout).toContain('2  error');

@@ -26,6 +26,15 @@ describe('brokerManifest', () => {
       id: null,
       idParameter: '/office-zones/OfficeZones/dev/broker/user-pool-id',
     });
+    expect(manifest.api).toEqual({
+      stage: 'v1',
+      url: null,
+      urlParameter: '/office-zones/OfficeZones/dev/broker/api-url',
+      id: null,
+      idParameter: '/office-zones/OfficeZones/dev/broker/api-id',
+      onboardedUsagePlanId: null,
+      onboardedUsagePlanIdParameter: '/office-zones/OfficeZones/dev/broker/onboarded-usage-plan-id',
+    });
     expect(manifest.routes).toContainEqual({
       method: 'POST',
       path: '/orders',

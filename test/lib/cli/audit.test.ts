@@ -46,7 +46,7 @@ describe('audit against cognito-local', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toBe(
-      `user pool ${broker.poolId} (OfficeZones-dev-broker): 3 app clients, 3 declared consumers\nno drift\n`,
+      `user pool ${broker.poolId} (OfficeZones-dev-broker): 3 app clients, 3 declared consumers; REST API ${broker.apiId}: 3 API keys in its usage plans\nno drift\n`,
     );
   });
 
@@ -108,6 +108,7 @@ describe('audit against cognito-local', () => {
 
   test('fails when an onboarded client holds a scope the broker does not offer', async () => {
     const id = await broker.addClient(brokerClientSettings('onboarded.rogue', ['orders/delete']));
+    broker.addApiKey('onboarded.rogue');
     const { code, report } = await auditJson();
     expect(code).toBe(1);
     expect(report.findings).toEqual([
@@ -144,6 +145,12 @@ describe('audit against cognito-local', () => {
         detail: 'product loyalty is declared in the blueprint but has no app client',
       },
       expect.objectContaining({ kind: 'missing-scopes', clientName: 'product.web-shop' }),
+      // Its API key, which the broker stack made, now identifies nobody.
+      expect.objectContaining({
+        kind: 'orphan-api-key',
+        clientName: 'product.loyalty',
+        detail: expect.stringMatching(/: deploy the broker stack OfficeZones-dev-Broker/),
+      }),
     ]);
   });
 

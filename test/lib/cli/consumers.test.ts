@@ -28,6 +28,10 @@ describe('the issue scenario (Done when)', () => {
     expect(onboard.stderr).toBe('');
     expect(onboard.code).toBe(0);
     expect(onboard.stdout).toContain('onboarded acme as app client onboarded.acme');
+    // Its API key, in the usage plan onboarded partners join: without it API Gateway says 403.
+    const [key] = broker.keysNamed('onboarded.acme');
+    expect(broker.gateway.plans.get(broker.usagePlanId)!.keys.has(key.id)).toBe(true);
+    expect(onboard.stdout).toContain(`api_key:       ${key.value}\n`);
 
     const list = await cli([...broker.args(), 'consumers', 'list', '--json']);
     expect(list.code).toBe(0);
@@ -37,6 +41,7 @@ describe('the issue scenario (Done when)', () => {
         origin: 'onboarded',
         oauthFlows: ['client_credentials'],
         scopes: ['orders/read', 'catalog/read'],
+        apiKey: { status: 'active', ids: [key.id] },
       }),
     );
 
@@ -57,6 +62,8 @@ describe('the issue scenario (Done when)', () => {
       'onboarded.acme',
     );
     expect(await broker.clientNames()).not.toContain('onboarded.acme');
+    expect(broker.gateway.keys.has(key.id)).toBe(false);
+    expect(revoke.stdout).toContain(`, and API key ${key.id};`);
 
     // Leave the pool as the broker deployed it for the other tests.
     expect((await cli([...broker.args(), 'consumers', 'revoke', 'console-added'])).code).toBe(0);
@@ -77,18 +84,20 @@ describe('consumers list', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const rows = stdout.trim().split('\n');
-    expect(rows[0]).toMatch(/^CLIENT NAME +ORIGIN +CLIENT ID +FLOWS +SCOPES$/);
+    expect(rows[0]).toMatch(/^CLIENT NAME +ORIGIN +API KEY +CLIENT ID +FLOWS +SCOPES$/);
     expect(rows).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(new RegExp(`^legacy-app +unknown +${stranger} +code +openid$`)),
         expect.stringMatching(
-          /^onboarded\.listed +onboarded +\S+ +client_credentials ALLOW_REFRESH_TOKEN_AUTH +orders\/read$/,
+          new RegExp(`^legacy-app +unknown +missing +${stranger} +code +openid$`),
         ),
         expect.stringMatching(
-          /^partner\.marketplace +declared +\S+ +client_credentials ALLOW_REFRESH_TOKEN_AUTH +catalog\/read$/,
+          /^onboarded\.listed +onboarded +active +\S+ +client_credentials ALLOW_REFRESH_TOKEN_AUTH +orders\/read$/,
         ),
-        expect.stringMatching(/^product\.web-shop +declared /),
-        expect.stringMatching(/^product\.loyalty +declared /),
+        expect.stringMatching(
+          /^partner\.marketplace +declared +active +\S+ +client_credentials ALLOW_REFRESH_TOKEN_AUTH +catalog\/read$/,
+        ),
+        expect.stringMatching(/^product\.web-shop +declared +active /),
+        expect.stringMatching(/^product\.loyalty +declared +active /),
       ]),
     );
     // Never a secret, not even of the declared clients.
@@ -228,9 +237,10 @@ describe('consumers onboard', () => {
     );
     expect(code).toBe(2);
     expect(stderr).toMatch(
-      /^office-zones: error: could not deliver the credentials of globex \(EPIPE: write EPIPE\); deleted the app client it had created \(\S+\)\n$/,
+      /^office-zones: error: could not deliver the credentials of globex \(EPIPE: write EPIPE\); deleted the app client it had created \(\S+\) and its API key \(\S+\)\n$/,
     );
     expect(await broker.clientNames()).not.toContain('onboarded.globex');
+    expect(broker.keysNamed('onboarded.globex')).toEqual([]);
   });
 });
 
@@ -250,7 +260,7 @@ describe('consumers revoke', () => {
     const { code, stderr } = await cli([...broker.args(), 'consumers', 'revoke', 'nobody']);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      `office-zones: error: no app client named onboarded.nobody in user pool ${broker.poolId} (see office-zones consumers list)\n`,
+      `office-zones: error: no app client or API key named onboarded.nobody (user pool ${broker.poolId}, REST API ${broker.apiId}): nothing to revoke (see office-zones consumers list)\n`,
     );
   });
 });

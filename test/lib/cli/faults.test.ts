@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 async function through(handler: ProxyHandler): Promise<AwsProxy> {
-  proxy = await startAwsProxy(broker.server.endpoint, handler);
+  proxy = await startAwsProxy(broker.endpoint, handler);
   return proxy;
 }
 
@@ -100,6 +100,7 @@ describe('pagination', () => {
   test('lists and audits every client across pages', async () => {
     for (const name of ['a1', 'b2', 'c3', 'd4']) {
       await broker.addClient(brokerClientSettings(`onboarded.${name}`, ['orders/read']));
+      broker.addApiKey(`onboarded.${name}`);
     }
     const p = await through(paging);
     const list = await cli([...broker.args(p.endpoint), 'consumers', 'list', '--json']);

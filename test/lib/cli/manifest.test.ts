@@ -22,7 +22,7 @@ afterEach(async () => {
  * cognito-local (one endpoint for both services, as `--endpoint-url` gives it).
  */
 async function withParameters(parameters: Record<string, string>): Promise<AwsProxy> {
-  proxy = await startAwsProxy(broker.server.endpoint, (call) => {
+  proxy = await startAwsProxy(broker.endpoint, (call) => {
     if (call.service !== 'AmazonSSM') return 'forward';
     if (call.operation !== 'GetParameter') return awsError(400, 'UnknownOperationException', '');
     const value = parameters[call.input.Name];
@@ -42,12 +42,9 @@ function writeManifest(name: string, data: unknown): string {
   return file;
 }
 
-const common = (endpoint = broker.server.endpoint) => [
-  '--endpoint-url',
-  endpoint,
-  '--region',
-  REGION,
-];
+const common = (endpoint = broker.endpoint) => ['--endpoint-url', endpoint, '--region', REGION];
+/** The broker's REST API and onboarded partners' usage plan, for tests about other values. */
+const apiFlags = () => ['--api-id', broker.apiId, '--usage-plan-id', broker.usagePlanId];
 
 describe('the manifest', () => {
   test('reads what lib/broker-manifest.ts writes, for the reference and a deployed broker', () => {
@@ -93,7 +90,7 @@ describe('the manifest', () => {
       broker.manifestFile,
       path.join(broker.dir, 'project', 'cdk.out', 'broker-manifest.json'),
     );
-    const run = await cli([...common(), '--user-pool-id', broker.poolId, 'audit'], {
+    const run = await cli([...common(), ...apiFlags(), '--user-pool-id', broker.poolId, 'audit'], {
       cwd: path.join(broker.dir, 'project'),
     });
     expect(run.stderr).toBe('');
@@ -129,8 +126,8 @@ describe('the manifest', () => {
       userPoolId: broker.poolId,
       tokenUrl: 'https://northwind.auth.example/oauth2/token',
       apiUrl: 'https://api.example/v1/',
-      apiId: 'a1b2c3d4e5',
-      onboardedUsagePlanId: 'plan01',
+      apiId: broker.apiId,
+      onboardedUsagePlanId: broker.usagePlanId,
     });
     const name = '/office-zones/OfficeZones/dev/broker/manifest';
     const p = await withParameters({ [name]: JSON.stringify(published) });
@@ -157,6 +154,7 @@ describe('the user pool id', () => {
     });
     const run = await cli([
       ...common(p.endpoint),
+      ...apiFlags(),
       '--manifest',
       broker.manifestFile,
       '--user-pool-id',
@@ -172,8 +170,8 @@ describe('the user pool id', () => {
       userPoolId: broker.poolId,
       tokenUrl: 'https://northwind.auth.example/oauth2/token',
       apiUrl: 'https://api.example/v1/',
-      apiId: 'a1b2c3d4e5',
-      onboardedUsagePlanId: 'plan01',
+      apiId: broker.apiId,
+      onboardedUsagePlanId: broker.usagePlanId,
     });
     const p = await withParameters({});
     const file = writeManifest('deployed.json', deployed);
@@ -187,6 +185,7 @@ describe('the user pool id', () => {
     const p = await withParameters({ [parameter]: broker.poolId });
     const run = await cli([
       ...common(p.endpoint),
+      ...apiFlags(),
       '--manifest',
       broker.manifestFile,
       'consumers',
@@ -227,5 +226,103 @@ describe('the user pool id', () => {
     expect(run.stderr).toMatch(
       /^office-zones: error: no user pool id: pass --user-pool-id \(reading the SSM parameter \S+ failed: lost the connection to the ssm endpoint at \S+ during GetParameter \(ECONNREFUSED\)\)\n$/,
     );
+  });
+});
+
+describe('the REST API id and the usage plan for onboarded partners', () => {
+  const names = referenceManifest().api;
+  const onboard = (endpoint: string, ...args: string[]) =>
+    cli([
+      ...common(endpoint),
+      '--user-pool-id',
+      broker.poolId,
+      ...args,
+      'consumers',
+      'onboard',
+      'apex',
+      '--scopes',
+      'orders/read',
+    ]);
+  afterEach(() => cli([...broker.args(), 'consumers', 'revoke', 'apex']));
+
+  test('come from the SSM parameters the broker stack publishes when the manifest has none', async () => {
+    const p = await withParameters({
+      [names.idParameter]: broker.apiId,
+      [names.onboardedUsagePlanIdParameter]: broker.usagePlanId,
+    });
+    const run = await onboard(p.endpoint, '--manifest', broker.manifestFile);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`in usage plan ${broker.usagePlanId}\n`);
+    expect(p.calls.filter((c) => c.service === 'AmazonSSM').map((c) => c.input.Name)).toEqual([
+      names.idParameter,
+      names.onboardedUsagePlanIdParameter,
+    ]);
+  });
+
+  test("come from the manifest's api.id and api.onboardedUsagePlanId, after the flags", async () => {
+    const deployed = brokerManifest(parseBlueprint(REFERENCE_BLUEPRINT), {
+      userPoolId: broker.poolId,
+      tokenUrl: 'https://northwind.auth.example/oauth2/token',
+      apiUrl: 'https://api.example/v1/',
+      apiId: broker.apiId,
+      onboardedUsagePlanId: broker.partnerPlanId,
+    });
+    const file = writeManifest('deployed-api.json', deployed);
+    const p = await withParameters({});
+    // The flag wins over the manifest: the plan of onboarded partners, not the partner's own.
+    const run = await onboard(
+      p.endpoint,
+      '--manifest',
+      file,
+      '--usage-plan-id',
+      broker.usagePlanId,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`in usage plan ${broker.usagePlanId}\n`);
+    expect(p.calls.filter((c) => c.service === 'AmazonSSM')).toHaveLength(0);
+    // The API URL of the deployed manifest is delivered with the credentials.
+    expect(run.stdout).toContain('api_url:       https://api.example/v1/\n');
+  });
+
+  test('fails when the REST API id is nowhere, naming the flag and the parameter tried', async () => {
+    const p = await withParameters({});
+    const run = await onboard(p.endpoint, '--manifest', broker.manifestFile);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `office-zones: error: no REST API id: pass --api-id, or deploy the broker stack OfficeZones-dev-Broker, which publishes it in the SSM parameter ${names.idParameter} (not found)\n`,
+    );
+    expect(await broker.clientNames()).not.toContain('onboarded.apex');
+  });
+
+  test('fails when the usage plan is nowhere, before creating anything', async () => {
+    const p = await withParameters({ [names.idParameter]: broker.apiId });
+    const run = await onboard(p.endpoint, '--manifest', broker.manifestFile);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `office-zones: error: no usage plan for onboarded partners: pass --usage-plan-id, or deploy the broker stack OfficeZones-dev-Broker, which publishes it in the SSM parameter ${names.onboardedUsagePlanIdParameter} (not found)\n`,
+    );
+    expect(await broker.clientNames()).not.toContain('onboarded.apex');
+  });
+
+  test('fails when the manifest predates them, asking for the flags', async () => {
+    const older: any = referenceManifest();
+    older.api = { stage: 'v1', url: null, urlParameter: names.urlParameter };
+    const file = writeManifest('older.json', older);
+    const run = await onboard(broker.endpoint, '--manifest', file);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `office-zones: error: no REST API id: pass --api-id (the manifest ${file} does not say where the broker publishes it: synthesize it with this version of Office Zones)\n`,
+    );
+    const flagged = await onboard(
+      broker.endpoint,
+      '--manifest',
+      file,
+      '--api-id',
+      broker.apiId,
+      '--usage-plan-id',
+      broker.usagePlanId,
+    );
+    expect(flagged.code).toBe(0);
   });
 });

@@ -83,7 +83,7 @@ describe('rotate where the endpoint has no secret-rotation API (cognito-local): 
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: ['orders/read'],
     });
-    proxy = await startAwsProxy(broker.server.endpoint, async (call, tools) => {
+    proxy = await startAwsProxy(broker.endpoint, async (call, tools) => {
       if (call.operation !== 'DescribeUserPoolClient') return 'forward';
       const answer = await tools.forward();
       return {
@@ -231,7 +231,7 @@ function secretRotationApi() {
 describe("rotate with Cognito's secret-rotation API", () => {
   test('adds a second secret to the same client, then retires the previous one', async () => {
     const api = secretRotationApi();
-    proxy = await startAwsProxy(broker.server.endpoint, api.handler);
+    proxy = await startAwsProxy(broker.endpoint, api.handler);
     const args = broker.args(proxy.endpoint);
     await cli([...args, 'consumers', 'onboard', 'acme', '--scopes', 'orders/read']);
     const [client] = await named('onboarded.acme');
@@ -265,7 +265,7 @@ describe("rotate with Cognito's secret-rotation API", () => {
 
   test('rotates a declared partner too: the broker stack keeps its client, only the secret changes', async () => {
     const api = secretRotationApi();
-    proxy = await startAwsProxy(broker.server.endpoint, api.handler);
+    proxy = await startAwsProxy(broker.endpoint, api.handler);
     const run = await cli([...broker.args(proxy.endpoint), 'consumers', 'rotate', 'marketplace']);
     expect(run.code).toBe(0);
     const [client] = await named('partner.marketplace');
@@ -274,7 +274,7 @@ describe("rotate with Cognito's secret-rotation API", () => {
 
   test('fails when the consumer is a declared product, whose runtime the broker stack supplies', async () => {
     const api = secretRotationApi();
-    proxy = await startAwsProxy(broker.server.endpoint, api.handler);
+    proxy = await startAwsProxy(broker.endpoint, api.handler);
     const run = await cli([...broker.args(proxy.endpoint), 'consumers', 'rotate', 'web-shop']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
@@ -285,7 +285,7 @@ describe("rotate with Cognito's secret-rotation API", () => {
 
   test('fails when the new secret cannot be delivered, and deletes it', async () => {
     const api = secretRotationApi();
-    proxy = await startAwsProxy(broker.server.endpoint, api.handler);
+    proxy = await startAwsProxy(broker.endpoint, api.handler);
     const args = broker.args(proxy.endpoint);
     await cli([...args, 'consumers', 'onboard', 'acme', '--scopes', 'orders/read']);
     const [client] = await named('onboarded.acme');

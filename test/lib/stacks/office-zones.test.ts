@@ -191,6 +191,24 @@ describe('the reference blueprint', () => {
     expect(JSON.stringify(template.toJSON().Outputs)).not.toMatch(/ClientSecret|apiKey/);
   });
 
+  test('the published manifest names the REST API and the usage plan onboarded partners join', () => {
+    const broker = stacks.broker;
+    const [manifest] = Object.values(
+      Template.fromStack(broker).findResources('AWS::SSM::Parameter', {
+        Properties: { Name: '/office-zones/OfficeZones/dev/broker/manifest' },
+      }),
+    ) as any[];
+    // The value is an Fn::Join of JSON text and references: what follows each field is its value.
+    const parts: unknown[] = manifest.Properties.Value['Fn::Join'][1];
+    const api = parts.slice(parts.findIndex((p) => typeof p === 'string' && p.includes('"api":')));
+    const inApi = (field: string) =>
+      api[api.findIndex((p) => typeof p === 'string' && p.endsWith(`"${field}":"`)) + 1];
+    expect(inApi('id')).toEqual(broker.resolve(broker.broker.api.restApi.restApiId));
+    expect(inApi('onboardedUsagePlanId')).toEqual(
+      broker.resolve(broker.broker.defaultUsagePlan.usagePlanId),
+    );
+  });
+
   test("each product's credentials secret admits only that product's runtime role", () => {
     const template = Template.fromStack(stacks.broker);
     template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {

@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net';
  * connections, page ListUserPoolClients like Cognito does, answer expired credentials, serve SSM
  * parameters, or offer Cognito's secret-rotation operations. It speaks AWS's JSON 1.1 protocol
  * (the operation is in `X-Amz-Target`, errors are `{"__type": ..., "message": ...}`).
+ *
+ * Requests in another protocol (API Gateway's REST calls, which carry no `X-Amz-Target`) pass to
+ * the target unchanged and unrecorded: the API Gateway stand-in injects its own faults.
  */
 
 /** One request the proxy received. */
@@ -87,12 +90,27 @@ function post(target: string, operation: string, service: string, body: string):
   });
 }
 
+/** Passes a request to the target as it came and its answer back as it comes. */
+function pipe(target: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
+  const out = http.request(
+    `${target}${req.url ?? '/'}`,
+    { method: req.method, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  out.on('error', () => req.socket.destroy());
+  out.end(body);
+}
+
 export async function startAwsProxy(target: string, handler: ProxyHandler): Promise<AwsProxy> {
   const calls: ProxyCall[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (!req.headers['x-amz-target']) return pipe(target, req, res, Buffer.concat(chunks));
       const raw = Buffer.concat(chunks).toString('utf8');
       const [service, operation] = String(req.headers['x-amz-target'] ?? '.').split('.');
       const call: ProxyCall = {
