@@ -24,3 +24,19 @@ export function costTags(
     ...c.additional,
   };
 }
+
+/**
+ * The keys of the cost-tag contract, in contract order: the five roles, then the additional
+ * keys. Every taggable resource of every stack must carry each of them.
+ */
+export function contractKeys(blueprint: Pick<Blueprint, 'costTags'>): string[] {
+  const c = blueprint.costTags;
+  return [
+    c.zone.key,
+    c.costCentre.key,
+    c.owner.key,
+    c.product.key,
+    c.environment.key,
+    ...Object.keys(c.additional),
+  ];
+}

@@ -77,6 +77,29 @@ export function productCredentialsSecretName(
   return `${parameterRoot(blueprint).slice(1)}/broker/clients/product.${product}`;
 }
 
+/** The managed policy every role in a front-office product stack has as its permission boundary. */
+export function frontOfficeBoundaryName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+): string {
+  return iamName(blueprint, 'front-office-boundary');
+}
+
+/** The AWS Budgets name of a front-office product's monthly budget. */
+export function productBudgetName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  product: string,
+): string {
+  return `${physicalNamePrefix(blueprint)}-product-${product}`;
+}
+
+/** The AWS Budgets name of a back-office cost centre's monthly budget. */
+export function costCentreBudgetName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  costCentre: string,
+): string {
+  return `${physicalNamePrefix(blueprint)}-back-office-${costCentre}`;
+}
+
 /** The physical name of a capability's ledger table (its invoices table adds `-invoices`). */
 export function ledgerTableName(
   blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,

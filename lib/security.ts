@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { BoundaryChecks } from '../policies/boundary/pack';
 import { RecordedAwsSolutionsChecks, RulesRun } from '../policies/rules-run';
 import type { Blueprint } from './blueprint';
-import { integrationRoleName } from './names';
+import { integrationRoleName, parameterRoot } from './names';
 import { zoneOf } from './zones';
 
 /** The packs registered on an app; after synth each tells which rules it ran. */
@@ -40,5 +40,6 @@ export function boundaryProps(blueprint: Blueprint) {
     integrationRoleNames: blueprint.backOffice.capabilities.map((c) =>
       integrationRoleName(blueprint, c.name),
     ),
+    publishedParameterPrefixes: [`${parameterRoot(blueprint)}/broker/`],
   };
 }

@@ -88,3 +88,15 @@ export const ZONE_LABELS: Record<Zone, string> = {
   'back-office': 'Back office',
   integration: 'Integration',
 };
+
+/**
+ * Values of the product cost tag that attribute shared resources rather than a front-office
+ * product: the back office's zone-wide parts, the broker, the front office's IT-owned guardrails
+ * and the payer account's cost management. No product may take one of these names.
+ */
+export const SHARED_PRODUCT_TAGS = {
+  backOffice: 'back-office',
+  broker: 'broker',
+  frontOfficeGuardrails: 'front-office-guardrails',
+  costManagement: 'cost-management',
+} as const;

@@ -141,6 +141,28 @@ const Capability = z
   })
   .meta({ description: 'A back-office system of record and the operations it offers.' });
 
+const monthlyBudgetUsd = (description: string) =>
+  z
+    .number({ error: 'must be a number' })
+    .positive('must be greater than zero')
+    .meta({ description });
+
+const CostCentreBudget = z
+  .strictObject({
+    costCentre: costCentre(),
+    monthlyBudgetUsd: monthlyBudgetUsd('The monthly AWS budget in US dollars.'),
+    notify: z
+      .array(email('Who is alerted.'))
+      .min(1)
+      .max(10, 'AWS Budgets alerts at most 10 email addresses')
+      .optional()
+      .meta({ description: "Who receives the alerts. Default: the back office's owner." }),
+  })
+  .meta({
+    description:
+      'A monthly budget for one cost centre, filtered on its cost tag, alerting at 80% actual and 100% forecast spend.',
+  });
+
 const Throttle = z
   .strictObject({
     rateLimit: z.number().positive().meta({ description: 'Steady requests per second.' }),
@@ -207,8 +229,30 @@ const Api = z
   .strictObject({
     memoryMb: z.int().min(128).max(10240).default(256),
     timeoutSeconds: z.int().min(1).max(29).default(10),
+    authorizer: z
+      .strictObject({
+        issuer: z
+          .string()
+          .regex(/^https:\/\/[^\s]+$/, 'must be an https:// issuer URL')
+          .meta({
+            description:
+              'The token issuer, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123`.',
+          }),
+        audiences: z
+          .array(z.string().min(1))
+          .min(1, 'needs at least one audience')
+          .meta({ description: 'Accepted audiences (Cognito: app client ids).' }),
+      })
+      .optional()
+      .meta({
+        description:
+          "A JWT authorizer on every route; callers then need a token from the issuer. Default: none, the routes serve anonymous visitors and the product's back-office calls are authorised by the broker.",
+      }),
   })
-  .meta({ description: 'An HTTP API with a Lambda handler that calls the broker.' });
+  .meta({
+    description:
+      "An HTTP API with a Lambda handler that calls the broker with the product's own credentials: one route per broker operation the product consumes.",
+  });
 
 const Data = z
   .strictObject({
@@ -219,14 +263,19 @@ const Data = z
 
 const Product = z
   .strictObject({
-    name: name().meta({ description: 'The product, e.g. `web-shop`. Also its stack name suffix.' }),
+    name: z
+      .string()
+      .regex(
+        /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,29}$/,
+        `${NAME_MESSAGE}, so that it can end a stack name (<stackPrefix>-<environment>-Product-<name>)`,
+      )
+      .meta({ description: 'The product, e.g. `web-shop`. Also its stack name suffix.' }),
     description: z.string().max(256).optional(),
     owner: email('The product owner; receives budget alerts.'),
     costCentre: costCentre(),
-    monthlyBudgetUsd: z
-      .number({ error: 'must be a number' })
-      .positive('must be greater than zero')
-      .meta({ description: 'The monthly AWS budget in US dollars.' }),
+    monthlyBudgetUsd: monthlyBudgetUsd(
+      'The monthly AWS budget in US dollars; the owner is alerted at 80% actual and 100% forecast spend.',
+    ),
     components: z
       .strictObject({ web: Web.optional(), api: Api.optional(), data: Data.optional() })
       .meta({ description: 'What the product runs; each is optional.' }),
@@ -290,6 +339,10 @@ export const BlueprintSchema = z
         })
         .default({ dailyRetentionDays: 35, monthlyRetentionDays: 365 }),
       capabilities: z.array(Capability).min(1, 'the back office needs at least one capability'),
+      budgets: z.array(CostCentreBudget).optional().meta({
+        description:
+          "A monthly AWS budget per back-office cost centre (the back office's and its capabilities'). When given, every one of them needs one. Default: no back-office budgets.",
+      }),
     }),
     broker: z.strictObject({
       owner: email('IT owner of the broker.'),
@@ -320,6 +373,31 @@ export const BlueprintSchema = z
     frontOffice: z.strictObject({
       products: z.array(Product),
     }),
+    costManagement: z
+      .strictObject({
+        costCategoryName: z
+          .string()
+          .min(1)
+          .max(50)
+          .regex(
+            /^(?! )[\p{L}\p{N}\p{Z}_-]*(?<! )$/u,
+            'must be letters, digits, spaces, _ or -, not starting or ending with a space',
+          )
+          .default('Office zone')
+          .meta({
+            description:
+              'The AWS Cost Category that splits spend by the zone tag into Front office, Back office and Integration.',
+          }),
+        activateCostAllocationTags: z.boolean().default(true).meta({
+          description:
+            "Activate the contract's tag keys as cost-allocation tags (a key can be activated only once a resource carries it; allow up to 24 hours).",
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Builds a stack for the management (payer) account: the zone cost category and the activation of the contract's cost-allocation tags. Default: no such stack.",
+      }),
     organization: z
       .strictObject({
         frontOfficeOuIds: z.array(z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/)),
@@ -340,5 +418,7 @@ export type Capability = Blueprint['backOffice']['capabilities'][number];
 export type Operation = Capability['operations'][number];
 export type Product = Blueprint['frontOffice']['products'][number];
 export type Partner = Blueprint['broker']['partners'][number];
+export type CostCentreBudget = NonNullable<Blueprint['backOffice']['budgets']>[number];
+export type CostManagement = NonNullable<Blueprint['costManagement']>;
 export type CostTagContract = Blueprint['costTags'];
 export type TagRole = Exclude<keyof CostTagContract, 'additional'>;

@@ -81,6 +81,15 @@ export const REFERENCE_BLUEPRINT: BlueprintInput = {
         ],
       },
     ],
+    budgets: [
+      { costCentre: 'CC-1000', monthlyBudgetUsd: 500 },
+      {
+        costCentre: 'CC-1100',
+        monthlyBudgetUsd: 2500,
+        notify: ['it-back-office@northwind.example', 'order-management@northwind.example'],
+      },
+      { costCentre: 'CC-1200', monthlyBudgetUsd: 600 },
+    ],
   },
   broker: {
     owner: 'it-integration@northwind.example',
@@ -96,6 +105,7 @@ export const REFERENCE_BLUEPRINT: BlueprintInput = {
       },
     ],
   },
+  costManagement: { costCategoryName: 'Office zone', activateCostAllocationTags: true },
   frontOffice: {
     products: [
       {

@@ -1,3 +1,4 @@
+import { SHARED_PRODUCT_TAGS } from './derived';
 import { DEFAULT_COST_TAGS, ZONES } from './model';
 import {
   MAX_TAGS_PER_RESOURCE,
@@ -383,6 +384,63 @@ export function checkBlueprintRules(input: unknown): Problem[] {
       add(
         ['backOffice', 'backup', 'vaultLock', 'maxRetentionDays'],
         `must be at least monthlyRetentionDays (${monthly}), or the vault refuses the monthly backups`,
+      );
+    }
+  }
+
+  // Cost attribution: a product tag value names one thing, and budgets cover known cost centres.
+  const capabilityNames = new Map<string, number>();
+  capabilities.forEach((c, i) => {
+    const n = str(c.name);
+    if (n !== undefined) capabilityNames.set(n, i);
+  });
+  products.forEach((p, i) => {
+    const n = str(p.name);
+    if (n === undefined) return;
+    const capability = capabilityNames.get(n);
+    if (capability !== undefined) {
+      add(
+        ['frontOffice', 'products', i, 'name'],
+        `is also the name of back-office capability backOffice.capabilities[${capability}]; the product cost tag would attribute both to one product`,
+      );
+    } else if ((Object.values(SHARED_PRODUCT_TAGS) as string[]).includes(n)) {
+      add(
+        ['frontOffice', 'products', i, 'name'],
+        `is reserved: the product cost tag ${n} attributes shared IT resources`,
+      );
+    }
+  });
+  const backOfficeCentres = new Set<string>();
+  const centre = str(backOffice.costCentre);
+  if (centre !== undefined) backOfficeCentres.add(centre);
+  for (const c of capabilities) {
+    const own = str(c.costCentre);
+    if (own !== undefined) backOfficeCentres.add(own);
+  }
+  if (backOffice.budgets !== undefined) {
+    const budgets = arr(backOffice.budgets).map(obj);
+    const budgeted = new Map<string, number>();
+    budgets.forEach((b, i) => {
+      const at = ['backOffice', 'budgets', i, 'costCentre'];
+      const c = str(b.costCentre);
+      if (c === undefined) return;
+      if (budgeted.has(c)) {
+        add(at, `another budget is for this cost centre (backOffice.budgets[${budgeted.get(c)}])`);
+        return;
+      }
+      budgeted.set(c, i);
+      if (!backOfficeCentres.has(c)) {
+        add(
+          at,
+          `is not a back-office cost centre (back-office cost centres: ${[...backOfficeCentres].sort().join(', ')})`,
+        );
+      }
+    });
+    const missing = [...backOfficeCentres].filter((c) => !budgeted.has(c)).sort();
+    if (missing.length > 0) {
+      add(
+        ['backOffice', 'budgets'],
+        `every back-office cost centre needs a budget; missing: ${missing.join(', ')}`,
       );
     }
   }

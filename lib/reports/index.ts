@@ -3,6 +3,7 @@ import type { OfficeZonesStacks } from '../office-zones';
 import type { SecurityChecks } from '../security';
 import { writeBrokerManifest } from './broker-manifest-report';
 import { writeBrokerOpenApi } from './broker-openapi-report';
+import { writeCostAttribution } from './cost-attribution-report';
 import { writeSecurityReport } from './security-report';
 import { writeSecuritySarif } from './security-sarif';
 
@@ -28,6 +29,7 @@ export const REPORTS: readonly ReportWriter[] = [
   writeBrokerOpenApi,
   writeSecurityReport,
   writeSecuritySarif,
+  writeCostAttribution,
 ];
 
 /** Writes every report after synth. */

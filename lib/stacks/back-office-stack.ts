@@ -2,6 +2,7 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
+import { addBackOfficeBudgets } from '../back-office-budgets';
 import type { Blueprint } from '../blueprint';
 import { acknowledge } from '../../policies/acknowledge';
 import { costTags } from '../cost-tags';
@@ -96,5 +97,7 @@ export class BackOfficeStack extends Stack {
       changeControl[capability.name] = capability.change;
     }
     this.templateOptions.metadata = { 'OfficeZones::ChangeControl': changeControl };
+
+    addBackOfficeBudgets(this, blueprint);
   }
 }

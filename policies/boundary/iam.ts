@@ -108,8 +108,22 @@ export function reachInZone(
   if (refs.length > 0) return refs.map((r) => ({ finding: `${r.stack.name}/${r.logicalId}` }));
   const pieces = index.pieces(element, from);
   if (pieces.some(isRef)) return [];
+  if (pieces.some((p) => publishedByBroker(index, p, from))) return [];
   const pattern = patternOf(pieces);
   return literalReach(index, pattern, zone, services);
+}
+
+/** Whether a piece is a deploy-time value read from a parameter the broker publishes. */
+function publishedByBroker(index: BoundaryIndex, piece: unknown, from: StackInfo): boolean {
+  const prefixes = index.props.publishedParameterPrefixes ?? [];
+  if (!isObject(piece) || typeof piece.unknown !== 'string') return false;
+  const id = /^Parameter:(.+)$/.exec(piece.unknown)?.[1];
+  const parameter = id ? from.template.Parameters?.[id] : undefined;
+  return (
+    !!parameter?.Type?.startsWith('AWS::SSM::Parameter::Value') &&
+    typeof parameter.Default === 'string' &&
+    prefixes.some((prefix) => (parameter.Default as string).startsWith(prefix))
+  );
 }
 
 function literalReach(

@@ -15,6 +15,15 @@ export interface BoundaryChecksProps {
   /** Physical names of the broker's integration roles: the only roles outside the back office that its resource policies may admit. */
   readonly integrationRoleNames: readonly string[];
   /**
+   * Names of SSM parameters the broker publishes (prefixes, e.g. `/office-zones/X/dev/broker/`).
+   * A value a stack reads from one at deploy time (an `AWS::SSM::Parameter::Value` parameter whose
+   * default starts with a prefix) is the broker's, so an ARN read that way never names a
+   * back-office resource: a product's runtime decrypting its delivered credentials with the key
+   * the broker publishes is not a cross-zone grant.
+   * @default - none: every deploy-time value may name anything
+   */
+  readonly publishedParameterPrefixes?: readonly string[];
+  /**
    * Adds each rule's explanation and fix to the description of its findings.
    * @default true
    */

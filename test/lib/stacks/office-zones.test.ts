@@ -1,16 +1,19 @@
 import { Stack, TagManager, CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { allStacks } from '../../../lib/office-zones';
 import { buildReference } from '../../helpers';
 
 describe('the reference blueprint', () => {
   const { app, blueprint, stacks } = buildReference();
   const assembly = app.synth();
-  const all: Stack[] = [stacks.backOffice, stacks.broker, ...stacks.products];
+  const all: Stack[] = allStacks(stacks);
 
-  test('builds a back office, a broker and one stack per product, with the configured prefix', () => {
+  test('builds a back office, a broker, the front-office guardrails, one stack per product and the cost-management stack, with the configured prefix', () => {
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([
       'OfficeZones-dev-BackOffice',
       'OfficeZones-dev-Broker',
+      'OfficeZones-dev-CostManagement',
+      'OfficeZones-dev-FrontOfficeGuardrails',
       'OfficeZones-dev-Product-loyalty',
       'OfficeZones-dev-Product-web-shop',
     ]);
@@ -21,13 +24,15 @@ describe('the reference blueprint', () => {
       expect(s.environment).toMatchObject({ account: 'unknown-account', region: 'unknown-region' });
   });
 
-  test('the back office and the broker are protected from termination; products are not', () => {
+  test("IT's stacks are protected from termination; products are not", () => {
     const protectedStacks = assembly.stacks
       .filter((s) => s.terminationProtection)
       .map((s) => s.stackName);
     expect(protectedStacks.sort()).toEqual([
       'OfficeZones-dev-BackOffice',
       'OfficeZones-dev-Broker',
+      'OfficeZones-dev-CostManagement',
+      'OfficeZones-dev-FrontOfficeGuardrails',
     ]);
   });
 

@@ -1,9 +1,10 @@
 import { Fn } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { findings, zonedApp } from '../fixtures';
+import { findings, PROPS, zonedApp } from '../fixtures';
 
 function ledger(scope: import('constructs').Construct) {
   return new dynamodb.Table(scope, 'Ledger', {
@@ -143,6 +144,27 @@ describe('B1 wildcards', () => {
     expect(withParameterGrant('arn:aws:ssm:*:*:parameter/office-zones/test/*')).toEqual([
       'OfficeZonesBoundary-B1[arn:aws:ssm:*:*:parameter/office-zones/test/*]',
     ]);
+  });
+
+  test('fails when a key ARN read at deploy time from any parameter could be a back-office key, passes one the broker publishes', () => {
+    const decryptWithKeyFrom = (parameterName: string) => {
+      const { app, front, back } = zonedApp();
+      new kms.Key(back, 'ZoneKey');
+      fn(front).addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [ssm.StringParameter.valueForStringParameter(front, parameterName)],
+        }),
+      );
+      return findings(app, 'B1', {
+        ...PROPS,
+        publishedParameterPrefixes: ['/office-zones/test/broker/'],
+      }).map((x) => x.id);
+    };
+    expect(decryptWithKeyFrom('/office-zones/test/elsewhere/key-arn')).toEqual([
+      'OfficeZonesBoundary-B1[*:kms]',
+    ]);
+    expect(decryptWithKeyFrom('/office-zones/test/broker/credentials-key-arn')).toEqual([]);
   });
 
   test('passes a parameter wildcard that covers only the broker', () => {

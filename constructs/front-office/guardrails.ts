@@ -1,0 +1,29 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+export interface PermissionBoundaryPolicyProps {
+  /** The policy's name; product stacks find it by this name, so it must be fixed. */
+  readonly managedPolicyName: string;
+  /** The boundary's statements. */
+  readonly document: iam.PolicyDocument;
+  /** @default - none */
+  readonly description?: string;
+}
+
+/**
+ * The managed policy a zone's roles carry as their permission boundary: the most any of them can
+ * ever be allowed, whatever policies a team attaches. Owned by IT, outside the product stacks, so
+ * a team that edits its own stack cannot edit its boundary.
+ */
+export class PermissionBoundaryPolicy extends Construct {
+  readonly policy: iam.IManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: PermissionBoundaryPolicyProps) {
+    super(scope, id);
+    this.policy = new iam.ManagedPolicy(this, 'Resource', {
+      managedPolicyName: props.managedPolicyName,
+      description: props.description,
+      document: props.document,
+    });
+  }
+}
