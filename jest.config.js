@@ -1,5 +1,10 @@
+const os = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
+  // Many suites wait on child processes and loopback servers; two workers keep a 2-core machine
+  // busy where jest's default (cores - 1) would run them one at a time.
+  maxWorkers: Math.max(2, os.cpus().length - 1),
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
