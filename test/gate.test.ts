@@ -136,6 +136,24 @@ describe('security gate on the reference blueprint', () => {
       });
     }
   });
+
+  test('every acknowledgment made by the app suppresses a finding: none is left behind by a fixed rule', () => {
+    const suppressed = report.pluginReports.flatMap((p: any) =>
+      (p.suppressedViolations ?? []).flatMap((v: any) =>
+        v.violatingConstructs.map((c: any) => ({ rule: v.ruleName, path: c.constructPath })),
+      ),
+    );
+    const dead = recordedAcknowledgments(gate.app)
+      .filter((a) => a.madeBy === 'app')
+      .map((a) => ({ id: a.id.replace(/^[A-Za-z][A-Za-z0-9]*::/, ''), path: a.path }))
+      .filter(
+        (a) =>
+          !suppressed.some(
+            (s: any) => s.rule === a.id && (s.path === a.path || s.path.startsWith(`${a.path}/`)),
+          ),
+      );
+    expect(dead).toEqual([]);
+  });
 });
 
 describe('the gate can fail', () => {

@@ -106,12 +106,6 @@ export class ProductStack extends Stack {
   private acknowledgeWeb(product: Product) {
     const web = this.product.web;
     if (!web) return;
-    acknowledge(web.logBucket, {
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket is where the access logs go; logging it into itself would loop, and the site bucket and distribution do log here.',
-      reference: 'DEC-003',
-    });
     if (!product.components.web?.customDomain) {
       acknowledge(web.distribution, {
         id: 'AwsSolutions-CFR4',
