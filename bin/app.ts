@@ -26,11 +26,32 @@ try {
   process.exit(1);
 }
 
-const stacks = buildOfficeZones(app, blueprint);
-const security = registerSecurityChecks(app, blueprint);
+/** A failure at synth is one clear message, not a stack trace (`cdk synth --debug` shows it). */
+function fail(e: unknown): never {
+  const error = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`Office Zones could not synthesize: ${error.message}\n`);
+  if (process.env.CDK_DEBUG === 'true') process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+}
+
+let stacks;
+let security;
+try {
+  stacks = buildOfficeZones(app, blueprint);
+  security = registerSecurityChecks(app, blueprint);
+} catch (e) {
+  fail(e);
+}
+let synthError: unknown;
 try {
   app.synth();
-} finally {
-  // Reports for finance, security and IT go next to the templates, also when a check failed.
-  writeReports({ outdir: app.outdir, blueprint, stacks, security });
+} catch (e) {
+  synthError = e;
 }
+// Reports for finance, security and IT go next to the templates, also when a check failed.
+try {
+  writeReports({ outdir: app.outdir, blueprint, stacks, security });
+} catch (e) {
+  fail(synthError ?? e);
+}
+if (synthError) fail(synthError);
