@@ -84,7 +84,7 @@ export class BackOfficeStack extends Stack {
 
     const changeControl: Record<string, { owner: string; reference: string }> = {};
     for (const capability of backOffice.capabilities) {
-      applyCostTags(this.zone.capability(capability.name), {
+      const tags = {
         ...costTags(blueprint, {
           zone: 'back-office',
           costCentre: capability.costCentre ?? backOffice.costCentre,
@@ -93,7 +93,11 @@ export class BackOfficeStack extends Stack {
         }),
         ChangeOwner: capability.change.owner,
         ChangeReference: capability.change.reference,
-      });
+      };
+      // The capability's run cost: its system of record and the workflow that keeps it.
+      applyCostTags(this.zone.capability(capability.name), tags);
+      const workflow = this.zone.workflows.get(capability.name);
+      if (workflow) applyCostTags(workflow, tags);
       changeControl[capability.name] = capability.change;
     }
     this.templateOptions.metadata = { 'OfficeZones::ChangeControl': changeControl };

@@ -88,6 +88,16 @@ describe('the reference blueprint', () => {
     });
   });
 
+  test("a capability's workflow is attributed to the capability, so finance sees its run cost", () => {
+    Template.fromStack(stacks.backOffice).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ WORKFLOW: 'book-to-bill' }) },
+      Tags: Match.arrayWith([
+        { Key: 'CostCentre', Value: 'CC-1100' },
+        { Key: 'Product', Value: 'orders' },
+      ]),
+    });
+  });
+
   test('stacks carry the cost tags as stack tags, so CloudFormation propagates them at deploy', () => {
     const shop = assembly.getStackByName('OfficeZones-dev-Product-loyalty');
     expect(shop.tags).toMatchObject({
