@@ -41,6 +41,6 @@ test_oz=$(time_of npm test --silent)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 printf '%-48s %8s %8s %7s\n' 'measure (median of '"$runs"', seconds)' 'bare' 'office' 'ratio'
-printf '%-48s %8.1f %8.1f %6sx\n' 'cdk synth (validation and security packs on)' "$synth_bare" "$synth_oz" "$(ratio "$synth_oz" "$synth_bare")"
+printf '%-48s %8.1f %8.1f %6sx\n' 'cdk synth (CloudFormation validation on)' "$synth_bare" "$synth_oz" "$(ratio "$synth_oz" "$synth_bare")"
 printf '%-48s %8.1f %8.1f %6sx\n' 'cdk synth --no-validation' "$fast_bare" "$fast_oz" "$(ratio "$fast_oz" "$fast_bare")"
 printf '%-48s %8s %8.1f %7s\n' 'npm test (whole suite)' '-' "$test_oz" '-'
