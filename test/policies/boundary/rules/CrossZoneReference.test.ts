@@ -53,7 +53,7 @@ describe('B2 CrossZoneReference', () => {
   test('fails on the stack when a front-office stack only depends on a back-office stack', () => {
     const { app, front, back } = zonedApp();
     new sqs.Queue(back, 'Intake');
-    front.addDependency(back);
+    front.addStackDependency(back);
     new sqs.Queue(front, 'Own');
     expect(findings(app, 'B2')).toEqual([
       {
