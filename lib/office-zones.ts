@@ -37,9 +37,10 @@ export function allStacks(stacks: OfficeZonesStacks): Stack[] {
 }
 
 /**
- * Builds the enterprise a blueprint describes: the back office, the broker, and one stack per
- * front-office product, plus the organisation policies when the blueprint names OUs. Every stack is environment-agnostic and makes no context lookups, so
- * synth needs no AWS credentials.
+ * Builds the enterprise a blueprint describes: the back office, the broker, the front office's
+ * guardrails and one stack per product, plus the cost-management stack and the organisation
+ * policies when the blueprint asks for them. Every stack is environment-agnostic and makes no
+ * context lookups, so synth needs no AWS credentials.
  */
 export function buildOfficeZones(scope: Construct, blueprint: Blueprint): OfficeZonesStacks {
   if (!Stage.isStage(scope))
