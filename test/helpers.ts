@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Blueprint, BlueprintInput, parseBlueprint, REFERENCE_BLUEPRINT } from '../lib/blueprint';
+import {
+  Blueprint,
+  BlueprintError,
+  BlueprintInput,
+  parseBlueprint,
+  REFERENCE_BLUEPRINT,
+} from '../lib/blueprint';
 import { buildOfficeZones, OfficeZonesStacks } from '../lib/office-zones';
 
 /** The feature flags of cdk.json, so tests build what `cdk synth` builds. */
@@ -48,4 +54,16 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an error, but none was thrown');
+}
+
+/** Every problem a blueprint has, as `path: message (received: value)` lines; fails if it has none. */
+export function problemsOf(input: unknown): string[] {
+  try {
+    parseBlueprint(input);
+  } catch (e) {
+    if (e instanceof BlueprintError)
+      return e.problems.map((p) => `${p.path}: ${p.message} (received: ${p.received})`);
+    throw e;
+  }
+  throw new Error('expected the blueprint to be refused');
 }

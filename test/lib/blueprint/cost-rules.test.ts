@@ -1,17 +1,5 @@
-import { BlueprintError, parseBlueprint } from '../../../lib/blueprint';
-import { referenceInput } from '../../helpers';
-
-/** Every problem a blueprint has, as `path: message (received: value)` lines. */
-function problemsOf(input: unknown): string[] {
-  try {
-    parseBlueprint(input);
-  } catch (e) {
-    if (e instanceof BlueprintError)
-      return e.problems.map((p) => `${p.path}: ${p.message} (received: ${p.received})`);
-    throw e;
-  }
-  throw new Error('expected the blueprint to be refused');
-}
+import { parseBlueprint } from '../../../lib/blueprint';
+import { problemsOf, referenceInput } from '../../helpers';
 
 describe('cost-attribution rules of the blueprint', () => {
   test('the reference declares back-office budgets and the cost-management stack', () => {

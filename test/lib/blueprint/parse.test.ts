@@ -3,24 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 import {
-  BlueprintError,
   blueprintJsonSchema,
   loadBlueprintFile,
   parseBlueprint,
   REFERENCE_BLUEPRINT,
 } from '../../../lib/blueprint';
-import { errorOf, referenceInput } from '../../helpers';
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parseBlueprint(input);
-  } catch (e) {
-    if (e instanceof BlueprintError)
-      return e.problems.map((p) => `${p.path}: ${p.message} (received: ${p.received})`);
-    throw e;
-  }
-  throw new Error('expected the blueprint to be refused');
-}
+import { errorOf, problemsOf, referenceInput } from '../../helpers';
 
 describe('parseBlueprint', () => {
   test('accepts the reference blueprint and fills in defaults', () => {
