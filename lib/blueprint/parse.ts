@@ -46,7 +46,7 @@ export function parseBlueprint(input: unknown, source = 'the blueprint'): Bluepr
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) report([...issue.path, key], 'is not a known key');
     } else {
-      report(issue.path, messageOf(issue));
+      report(issue.path, messageOf(issue, valueAt(input, issue.path)));
     }
   }
   // A value already reported for its shape is not reported again for what it means.
@@ -86,11 +86,10 @@ export function loadBlueprintFile(file: string): Blueprint {
   return parseBlueprint(data, source);
 }
 
-function messageOf(issue: z.core.$ZodIssue): string {
+function messageOf(issue: z.core.$ZodIssue, received: unknown): string {
   if (issue.code === 'invalid_type') {
-    return issue.input === undefined
-      ? `is required (a ${issue.expected})`
-      : `must be a ${issue.expected}`;
+    const noun = `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+    return received === undefined ? `is required (${noun})` : `must be ${noun}`;
   }
   if (issue.code === 'too_small' && issue.origin === 'array') {
     return issue.message.startsWith('Too small')
@@ -119,12 +118,17 @@ export function formatPath(at: readonly PropertyKey[]): string {
   return out === '' ? '(root)' : out;
 }
 
-function receivedAt(input: unknown, at: readonly PropertyKey[]): string {
+function valueAt(input: unknown, at: readonly PropertyKey[]): unknown {
   let value: unknown = input;
   for (const part of at) {
-    if (value === null || typeof value !== 'object') return 'undefined';
+    if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<PropertyKey, unknown>)[part];
   }
+  return value;
+}
+
+function receivedAt(input: unknown, at: readonly PropertyKey[]): string {
+  const value = valueAt(input, at);
   if (value === undefined) return 'undefined';
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;

@@ -280,3 +280,11 @@ describe('back-office rules', () => {
     );
   });
 });
+
+test('fails when a section is missing, saying what it must be', () => {
+  expect(problemsOf({ enterprise: 'X', environment: 'dev', frontOffice: [] })).toEqual([
+    'backOffice: is required (an object) (received: undefined)',
+    'broker: is required (an object) (received: undefined)',
+    'frontOffice: must be an object (received: [])',
+  ]);
+});
