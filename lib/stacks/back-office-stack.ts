@@ -1,38 +1,32 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import { addBackOfficeBudgets } from '../back-office-budgets';
-import type { Blueprint } from '../blueprint';
 import { acknowledge } from '../../policies/acknowledge';
 import { costTags } from '../cost-tags';
 import { integrationRoleName, ledgerTableName } from '../names';
-import { registerZone } from '../zones';
+import { ZoneStack, ZoneStackProps } from './zone-stack';
 
-export interface BackOfficeStackProps extends StackProps {
-  readonly blueprint: Blueprint;
-}
+export type BackOfficeStackProps = Omit<ZoneStackProps, 'attribution'>;
 
 /** The back-office zone: IT's systems of record, under change control. */
-export class BackOfficeStack extends Stack {
+export class BackOfficeStack extends ZoneStack {
   readonly zone: BackOfficeZone;
 
   constructor(scope: Construct, id: string, props: BackOfficeStackProps) {
     const { blueprint } = props;
     const backOffice = blueprint.backOffice;
-    const zoneTags = costTags(blueprint, {
-      zone: 'back-office',
-      costCentre: backOffice.costCentre,
-      owner: backOffice.owner,
-      product: 'back-office',
-    });
     super(scope, id, {
       description: `Office Zones back office of ${blueprint.enterprise} (${blueprint.environment}): systems of record for book to bill.`,
       terminationProtection: true,
-      tags: zoneTags,
       ...props,
+      attribution: {
+        zone: 'back-office',
+        costCentre: backOffice.costCentre,
+        owner: backOffice.owner,
+        product: 'back-office',
+      },
     });
-    registerZone(this, 'back-office');
 
     this.zone = new BackOfficeZone(this, 'Zone', {
       keyDescription: `${blueprint.enterprise} back office (${blueprint.environment})`,
@@ -46,7 +40,6 @@ export class BackOfficeStack extends Stack {
         tableName: ledgerTableName(blueprint, c.name),
       })),
     });
-    applyCostTags(this, zoneTags);
 
     // Only the broker gets in: each capability admits the broker's integration role for it, by
     // its deterministic name (the broker stack is deployed after this one and refers to it).

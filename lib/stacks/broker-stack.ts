@@ -1,15 +1,12 @@
-import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { pascal } from '../../constructs/naming';
 import type { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
-import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import { acknowledge } from '../../policies/acknowledge';
-import { Blueprint, clientName, consumers, operationScope, physicalNamePrefix } from '../blueprint';
-import { costTags } from '../cost-tags';
-import { registerZone } from '../zones';
+import { clientName, consumers, operationScope, physicalNamePrefix } from '../blueprint';
 import { brokerManifest } from '../broker-manifest';
 import {
   brokerParameterNames,
@@ -19,32 +16,30 @@ import {
   productCredentialsSecretName,
   productRuntimeRoleName,
 } from '../names';
+import { ZoneStack, ZoneStackProps } from './zone-stack';
 
-export interface BrokerStackProps extends StackProps {
-  readonly blueprint: Blueprint;
+export interface BrokerStackProps extends Omit<ZoneStackProps, 'attribution'> {
   /** The back office the broker leads to. */
   readonly backOffice: BackOfficeZone;
 }
 
 /** The identity and API broker, owned by IT: the only door between the two zones. */
-export class BrokerStack extends Stack {
+export class BrokerStack extends ZoneStack {
   readonly broker: Broker;
 
   constructor(scope: Construct, id: string, props: BrokerStackProps) {
     const { blueprint, backOffice } = props;
-    const tags = costTags(blueprint, {
-      zone: 'integration',
-      costCentre: blueprint.broker.costCentre,
-      owner: blueprint.broker.owner,
-      product: 'broker',
-    });
     super(scope, id, {
       description: `Office Zones broker of ${blueprint.enterprise} (${blueprint.environment}): identity and the API between front and back office.`,
       terminationProtection: true,
-      tags,
       ...props,
+      attribution: {
+        zone: 'integration',
+        costCentre: blueprint.broker.costCentre,
+        owner: blueprint.broker.owner,
+        product: 'broker',
+      },
     });
-    registerZone(this, 'integration');
 
     const routes: BrokerRoute[] = blueprint.backOffice.capabilities.flatMap((capability) =>
       capability.operations.map((op) => ({
@@ -95,7 +90,6 @@ export class BrokerStack extends Stack {
       throttle: blueprint.broker.throttle,
       wafRateLimitPerIp: blueprint.broker.wafRateLimitPerIp,
     });
-    applyCostTags(this, tags);
 
     acknowledge(this.broker.api.restApi.node.findChild('CloudWatchRole'), {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

@@ -1,15 +1,13 @@
-import { Aws, CfnOutput, CfnRule, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnRule, Fn } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import { TagCostCategory } from '../../constructs/cost-attribution/cost-category';
 import { CostAllocationTagActivation } from '../../constructs/cost-attribution/tag-activation';
 import { acknowledge } from '../../policies/acknowledge';
-import { Blueprint, CostManagement, SHARED_PRODUCT_TAGS, ZONE_LABELS, ZONES } from '../blueprint';
-import { contractKeys, costTags } from '../cost-tags';
-import { registerZone } from '../zones';
+import { CostManagement, SHARED_PRODUCT_TAGS, ZONE_LABELS, ZONES } from '../blueprint';
+import { contractKeys } from '../cost-tags';
+import { ZoneStack, ZoneStackProps } from './zone-stack';
 
-export interface CostManagementStackProps extends StackProps {
-  readonly blueprint: Blueprint;
+export interface CostManagementStackProps extends Omit<ZoneStackProps, 'attribution'> {
   readonly costManagement: CostManagement;
 }
 
@@ -19,25 +17,23 @@ export interface CostManagementStackProps extends StackProps {
  * tag keys as cost-allocation tags. Optional: built only when the blueprint has `costManagement`.
  * Deploy it in us-east-1: a template rule refuses any other region.
  */
-export class CostManagementStack extends Stack {
+export class CostManagementStack extends ZoneStack {
   readonly costCategory: TagCostCategory;
   readonly tagActivation?: CostAllocationTagActivation;
 
   constructor(scope: Construct, id: string, props: CostManagementStackProps) {
     const { blueprint, costManagement } = props;
-    const tags = costTags(blueprint, {
-      zone: 'integration',
-      costCentre: blueprint.broker.costCentre,
-      owner: blueprint.broker.owner,
-      product: SHARED_PRODUCT_TAGS.costManagement,
-    });
     super(scope, id, {
       description: `Office Zones cost management of ${blueprint.enterprise} (${blueprint.environment}), for the management (payer) account: the zone cost category and cost-allocation tags.`,
       terminationProtection: true,
-      tags,
       ...props,
+      attribution: {
+        zone: 'integration',
+        costCentre: blueprint.broker.costCentre,
+        owner: blueprint.broker.owner,
+        product: SHARED_PRODUCT_TAGS.costManagement,
+      },
     });
-    registerZone(this, 'integration');
     // CloudFormation knows the AWS::CE types only where Cost Explorer lives; fail early elsewhere.
     new CfnRule(this, 'CostExplorerRegion', {
       assertions: [
@@ -72,6 +68,5 @@ export class CostManagementStack extends Stack {
           'Tag keys not activated yet: no resource carried them (allow up to 24 h), deploy again',
       });
     }
-    applyCostTags(this, tags);
   }
 }

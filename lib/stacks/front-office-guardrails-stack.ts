@@ -1,44 +1,37 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import { PermissionBoundaryPolicy } from '../../constructs/front-office/guardrails';
 import { acknowledge } from '../../policies/acknowledge';
-import { Blueprint, SHARED_PRODUCT_TAGS } from '../blueprint';
-import { costTags } from '../cost-tags';
+import { SHARED_PRODUCT_TAGS } from '../blueprint';
 import { frontOfficeBoundaryDocument } from '../front-office-boundary';
 import { frontOfficeBoundaryName } from '../names';
-import { registerZone } from '../zones';
+import { ZoneStack, ZoneStackProps } from './zone-stack';
 
-export interface FrontOfficeGuardrailsStackProps extends StackProps {
-  readonly blueprint: Blueprint;
-}
+export type FrontOfficeGuardrailsStackProps = Omit<ZoneStackProps, 'attribution'>;
 
 /**
  * The guardrails IT keeps around the front office, outside any product team's stack: the
  * permission boundary every role of every product stack carries. Deploy it to each front-office
  * account before the product stacks.
  */
-export class FrontOfficeGuardrailsStack extends Stack {
+export class FrontOfficeGuardrailsStack extends ZoneStack {
   readonly boundary: PermissionBoundaryPolicy;
 
   constructor(scope: Construct, id: string, props: FrontOfficeGuardrailsStackProps) {
     const { blueprint } = props;
     // IT's, like the broker: the integration zone. Its boundary policy is not a front-office
     // principal's grant; it caps every front-office role.
-    const tags = costTags(blueprint, {
-      zone: 'integration',
-      costCentre: blueprint.broker.costCentre,
-      owner: blueprint.broker.owner,
-      product: SHARED_PRODUCT_TAGS.frontOfficeGuardrails,
-    });
     super(scope, id, {
       description: `Office Zones front-office guardrails of ${blueprint.enterprise} (${blueprint.environment}): the permission boundary of every product role.`,
       terminationProtection: true,
-      tags,
       ...props,
+      attribution: {
+        zone: 'integration',
+        costCentre: blueprint.broker.costCentre,
+        owner: blueprint.broker.owner,
+        product: SHARED_PRODUCT_TAGS.frontOfficeGuardrails,
+      },
     });
-    registerZone(this, 'integration');
 
     this.boundary = new PermissionBoundaryPolicy(this, 'Boundary', {
       managedPolicyName: frontOfficeBoundaryName(blueprint),
@@ -46,7 +39,6 @@ export class FrontOfficeGuardrailsStack extends Stack {
         'Office Zones front-office boundary: no back-office resources, no changes to the broker, no untagged resources, no role without this boundary.',
       document: iam.PolicyDocument.fromJson(frontOfficeBoundaryDocument(this, blueprint)),
     });
-    applyCostTags(this, tags);
 
     for (const id of ['AwsSolutions-IAM5[Action::*]', 'AwsSolutions-IAM5[Resource::*]']) {
       acknowledge(this.boundary, {

@@ -1,7 +1,6 @@
-import { Aws, Stack, StackProps } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
-import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import {
   backupPolicyFor,
   backupPolicyProblems,
@@ -12,9 +11,9 @@ import {
   tagPolicyProblems,
 } from '../../policies/organizations';
 import { Blueprint, DEFAULT_COST_TAGS, physicalNamePrefix } from '../blueprint';
-import { costTags } from '../cost-tags';
+import { ZoneStack, ZoneStackProps } from './zone-stack';
 
-export interface OrganizationStackProps extends StackProps {
+export interface OrganizationStackProps extends Omit<ZoneStackProps, 'attribution'> {
   /** A blueprint with `organization` set. */
   readonly blueprint: Blueprint;
 }
@@ -28,24 +27,23 @@ export interface OrganizationStackProps extends StackProps {
  * The policies are AWS Organizations L1 resources placed here directly: they are data, not a
  * zone construct, and `constructs/` does not read `policies/`.
  */
-export class OrganizationStack extends Stack {
+export class OrganizationStack extends ZoneStack {
   readonly policies: Readonly<Record<string, organizations.CfnPolicy>>;
 
   constructor(scope: Construct, id: string, props: OrganizationStackProps) {
     const { blueprint } = props;
     const organization = blueprint.organization;
     if (!organization) throw new Error('the organisation stack needs blueprint.organization');
-    const tags = costTags(blueprint, {
-      zone: 'integration',
-      costCentre: blueprint.broker.costCentre,
-      owner: blueprint.broker.owner,
-      product: 'organization',
-    });
     super(scope, id, {
       description: `Office Zones organisation policies of ${blueprint.enterprise} (${blueprint.environment}): SCPs, tag and backup policies for the zones' OUs.`,
       terminationProtection: true,
-      tags,
       ...props,
+      attribution: {
+        zone: 'integration',
+        costCentre: blueprint.broker.costCentre,
+        owner: blueprint.broker.owner,
+        product: 'organization',
+      },
     });
 
     const frontOfficeScp = frontOfficeScpFor(blueprint.costTags, DEFAULT_COST_TAGS);
@@ -114,6 +112,5 @@ export class OrganizationStack extends Stack {
         organization.backOfficeOuIds,
       ),
     };
-    applyCostTags(this, tags);
   }
 }

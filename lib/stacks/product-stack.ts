@@ -1,8 +1,6 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import {
   DigitalProduct,
   DigitalProductApiProps,
@@ -10,7 +8,6 @@ import {
 import type { BrokerRoute } from '../../constructs/front-office/handlers/broker-api';
 import { acknowledge } from '../../policies/acknowledge';
 import { Blueprint, operationMethod, operationScope, Product } from '../blueprint';
-import { costTags } from '../cost-tags';
 import { frontOfficeBoundaryArn } from '../front-office-boundary';
 import {
   brokerParameterNames,
@@ -18,10 +15,9 @@ import {
   productCredentialsParameterName,
   productRuntimeRoleName,
 } from '../names';
-import { registerZone } from '../zones';
+import { ZoneStack, ZoneStackProps } from './zone-stack';
 
-export interface ProductStackProps extends StackProps {
-  readonly blueprint: Blueprint;
+export interface ProductStackProps extends Omit<ZoneStackProps, 'attribution'> {
   readonly product: Product;
 }
 
@@ -33,23 +29,21 @@ export interface ProductStackProps extends StackProps {
  * the broker first). Every role in the stack, CDK's own included, carries the front office's
  * permission boundary (deploy the front-office guardrails stack first).
  */
-export class ProductStack extends Stack {
+export class ProductStack extends ZoneStack {
   readonly product: DigitalProduct;
 
   constructor(scope: Construct, id: string, props: ProductStackProps) {
     const { blueprint, product } = props;
-    const tags = costTags(blueprint, {
-      zone: 'front-office',
-      costCentre: product.costCentre,
-      owner: product.owner,
-      product: product.name,
-    });
     super(scope, id, {
       description: `Office Zones front-office product ${product.name} of ${blueprint.enterprise} (${blueprint.environment}).`,
-      tags,
       ...props,
+      attribution: {
+        zone: 'front-office',
+        costCentre: product.costCentre,
+        owner: product.owner,
+        product: product.name,
+      },
     });
-    registerZone(this, 'front-office');
 
     const { web, api, data } = product.components;
     this.product = new DigitalProduct(this, 'Product', {
@@ -73,7 +67,6 @@ export class ProductStack extends Stack {
           }
         : undefined,
     });
-    applyCostTags(this, tags);
     // An aspect: it reaches every role, those CDK makes for itself included.
     iam.PermissionsBoundary.of(this).apply(
       iam.ManagedPolicy.fromManagedPolicyArn(

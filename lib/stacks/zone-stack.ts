@@ -1,0 +1,30 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
+import type { Blueprint } from '../blueprint';
+import { Attribution, costTags } from '../cost-tags';
+import { registerZone } from '../zones';
+
+export interface ZoneStackProps extends StackProps {
+  readonly blueprint: Blueprint;
+  /** Who pays for what the stack holds; its zone is the zone the stack belongs to. */
+  readonly attribution: Attribution;
+}
+
+/**
+ * A stack the blueprint builds. It belongs to the zone of its attribution (registered for the
+ * boundary rules) and carries the cost-tag contract both ways: on every taggable resource in its
+ * template and as stack tags, which CloudFormation propagates at deploy.
+ */
+export abstract class ZoneStack extends Stack {
+  /** The cost tags of the stack; a construct inside may be attributed more precisely. */
+  readonly costTags: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: ZoneStackProps) {
+    const tags = costTags(props.blueprint, props.attribution);
+    super(scope, id, { tags, ...props });
+    this.costTags = tags;
+    registerZone(this, props.attribution.zone);
+    applyCostTags(this, tags);
+  }
+}
