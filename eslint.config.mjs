@@ -23,6 +23,30 @@ export default tseslint.config(
     },
   },
   {
+    // The blueprint, the broker contract and the CLI are read by the CLI and scripts, which must
+    // not load aws-cdk-lib (STYLE.md, "The house").
+    files: ['lib/blueprint/**/*.ts', 'lib/contract/**/*.ts', 'lib/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
+              message:
+                'lib/blueprint, lib/contract and lib/cli stay free of aws-cdk-lib and constructs.',
+            },
+            {
+              group: ['**/constructs/**', '**/stacks/**', '**/reports/**'],
+              message:
+                'lib/blueprint, lib/contract and lib/cli do not import the CDK side of the house.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     ...jest.configs['flat/recommended'],
     rules: {

@@ -6,9 +6,9 @@ import {
   parseBlueprint,
   REFERENCE_BLUEPRINT,
 } from '../lib/blueprint';
-import { buildOfficeZones } from '../lib/office-zones';
+import { buildOfficeZones } from '../lib/stacks/office-zones';
 import { writeReports } from '../lib/reports';
-import { registerSecurityChecks } from '../lib/security';
+import { registerSecurityChecks } from '../lib/stacks/security';
 
 // The CDK app. `npx cdk synth` builds the reference blueprint; `-c blueprint=<file>` builds yours.
 const app = new App();

@@ -5,9 +5,9 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { parseBlueprint, REFERENCE_BLUEPRINT } from '../lib/blueprint';
-import { buildOfficeZones } from '../lib/office-zones';
+import { buildOfficeZones } from '../lib/stacks/office-zones';
 import { writeReports } from '../lib/reports';
-import { registerSecurityChecks } from '../lib/security';
+import { registerSecurityChecks } from '../lib/stacks/security';
 import {
   acknowledgmentProblems,
   recordedAcknowledgments,

@@ -8,7 +8,7 @@ import {
   parseBlueprint,
   REFERENCE_BLUEPRINT,
 } from '../lib/blueprint';
-import { buildOfficeZones, OfficeZonesStacks } from '../lib/office-zones';
+import { buildOfficeZones, OfficeZonesStacks } from '../lib/stacks/office-zones';
 
 /** The feature flags of cdk.json, so tests build what `cdk synth` builds. */
 export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(

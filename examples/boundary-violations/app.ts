@@ -3,9 +3,9 @@ import { App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../lib/blueprint';
-import { buildOfficeZones } from '../../lib/office-zones';
+import { buildOfficeZones } from '../../lib/stacks/office-zones';
 import { writeReports } from '../../lib/reports';
-import { registerSecurityChecks } from '../../lib/security';
+import { registerSecurityChecks } from '../../lib/stacks/security';
 
 /**
  * The reference blueprint with the two crossings the boundary pack exists to stop, for a

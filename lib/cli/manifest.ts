@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { formatPath } from '../blueprint';
-import { ONBOARDED_CLIENT_PREFIX } from '../broker-manifest';
+import { ONBOARDED_CLIENT_PREFIX } from '../contract/broker-manifest';
 import type { Aws } from './aws';
 import { CliError } from './errors';
 
@@ -15,7 +15,7 @@ export const SSM_MANIFEST_PREFIX = 'ssm:';
 const nullableString = z.string().min(1).nullable();
 
 /**
- * The part of `BrokerManifest` (lib/broker-manifest.ts) the CLI relies on. Objects stay open:
+ * The part of `BrokerManifest` (lib/contract/broker-manifest.ts) the CLI relies on. Objects stay open:
  * fields the broker adds later are kept, so an older CLI reads a newer manifest.
  */
 const ManifestSchema = z.looseObject({

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { brokerManifest } from '../broker-manifest';
+import { brokerManifest } from '../contract/broker-manifest';
 import type { ReportContext } from './index';
 
 export const BROKER_MANIFEST_FILE = 'broker-manifest.json';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { brokerOpenApi } from '../openapi';
+import { brokerOpenApi } from '../contract/openapi';
 import type { ReportContext } from './index';
 
 export const BROKER_OPENAPI_FILE = 'broker-openapi.json';

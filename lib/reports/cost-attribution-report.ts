@@ -4,8 +4,8 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { readTags, tagSupport } from '../../constructs/cost-attribution/tag-support';
 import { Blueprint, ZONE_LABELS, ZONES } from '../blueprint';
-import { contractKeys } from '../cost-tags';
-import { costCentreBudgetName, productBudgetName } from '../names';
+import { contractKeys } from '../blueprint/cost-tags';
+import { costCentreBudgetName, productBudgetName } from '../blueprint/names';
 import type { ReportContext } from './index';
 import { untaggableAttribution } from './untaggable-attribution';
 

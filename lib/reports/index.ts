@@ -1,6 +1,6 @@
 import type { Blueprint } from '../blueprint';
-import type { OfficeZonesStacks } from '../office-zones';
-import type { SecurityChecks } from '../security';
+import type { OfficeZonesStacks } from '../stacks/office-zones';
+import type { SecurityChecks } from '../stacks/security';
 import { writeBrokerManifest } from './broker-manifest-report';
 import { writeBrokerOpenApi } from './broker-openapi-report';
 import { writeCostAttribution } from './cost-attribution-report';

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
-import { addBackOfficeBudgets } from '../back-office-budgets';
+import { addBackOfficeBudgets } from './back-office-budgets';
 import { acknowledge } from '../../policies/acknowledge';
-import { costTags } from '../cost-tags';
-import { integrationRoleName, ledgerTableName } from '../names';
+import { costTags } from '../blueprint/cost-tags';
+import { integrationRoleName, ledgerTableName } from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export type BackOfficeStackProps = Omit<ZoneStackProps, 'attribution'>;

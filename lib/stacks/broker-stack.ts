@@ -7,7 +7,7 @@ import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
 import { acknowledge } from '../../policies/acknowledge';
 import { clientName, consumers, operationScope, physicalNamePrefix } from '../blueprint';
-import { brokerManifest } from '../broker-manifest';
+import { brokerManifest } from '../contract/broker-manifest';
 import {
   brokerParameterNames,
   integrationRoleName,
@@ -15,7 +15,7 @@ import {
   productCredentialsParameterName,
   productCredentialsSecretName,
   productRuntimeRoleName,
-} from '../names';
+} from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export interface BrokerStackProps extends Omit<ZoneStackProps, 'attribution'> {

@@ -4,7 +4,7 @@ import { TagCostCategory } from '../../constructs/cost-attribution/cost-category
 import { CostAllocationTagActivation } from '../../constructs/cost-attribution/tag-activation';
 import { acknowledge } from '../../policies/acknowledge';
 import { CostManagement, SHARED_PRODUCT_TAGS, ZONE_LABELS, ZONES } from '../blueprint';
-import { contractKeys } from '../cost-tags';
+import { contractKeys } from '../blueprint/cost-tags';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export interface CostManagementStackProps extends Omit<ZoneStackProps, 'attribution'> {

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { PermissionBoundaryPolicy } from '../../constructs/front-office/guardrails';
 import { acknowledge } from '../../policies/acknowledge';
 import { SHARED_PRODUCT_TAGS } from '../blueprint';
-import { frontOfficeBoundaryDocument } from '../front-office-boundary';
-import { frontOfficeBoundaryName } from '../names';
+import { frontOfficeBoundaryDocument } from './front-office-boundary';
+import { frontOfficeBoundaryName } from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export type FrontOfficeGuardrailsStackProps = Omit<ZoneStackProps, 'attribution'>;

@@ -8,13 +8,13 @@ import {
 import type { BrokerRoute } from '../../constructs/front-office/handlers/broker-api';
 import { acknowledge } from '../../policies/acknowledge';
 import { Blueprint, operationMethod, operationScope, Product } from '../blueprint';
-import { frontOfficeBoundaryArn } from '../front-office-boundary';
+import { frontOfficeBoundaryArn } from './front-office-boundary';
 import {
   brokerParameterNames,
   productBudgetName,
   productCredentialsParameterName,
   productRuntimeRoleName,
-} from '../names';
+} from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export interface ProductStackProps extends Omit<ZoneStackProps, 'attribution'> {

@@ -2,8 +2,8 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import type { Blueprint } from '../blueprint';
-import { Attribution, costTags } from '../cost-tags';
-import { registerZone } from '../zones';
+import { Attribution, costTags } from '../blueprint/cost-tags';
+import { registerZone } from './zones';
 
 export interface ZoneStackProps extends StackProps {
   readonly blueprint: Blueprint;

@@ -6,7 +6,7 @@ import type { BoundaryIndex } from './boundary-index';
 /** The three zones, as the stacks a blueprint builds register them. */
 export type BoundaryZone = 'front-office' | 'back-office' | 'integration';
 
-/** What the boundary pack needs to know about the blueprint; `lib/security.ts` passes it in. */
+/** What the boundary pack needs to know about the blueprint; `lib/stacks/security.ts` passes it in. */
 export interface BoundaryChecksProps {
   /** The zone of the stack that holds a construct; undefined for a stack outside the blueprint. */
   readonly zoneOf: (construct: IConstruct) => BoundaryZone | undefined;

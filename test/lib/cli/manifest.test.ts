@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../lib/blueprint';
-import { brokerManifest } from '../../../lib/broker-manifest';
+import { brokerManifest } from '../../../lib/contract/broker-manifest';
 import { parseManifest } from '../../../lib/cli/manifest';
 import { awsError, startAwsProxy, type AwsProxy } from './support/aws-proxy';
 import { cli, REGION, referenceManifest, startBroker, type TestBroker } from './support/broker';
@@ -47,7 +47,7 @@ const common = (endpoint = broker.endpoint) => ['--endpoint-url', endpoint, '--r
 const apiFlags = () => ['--api-id', broker.apiId, '--usage-plan-id', broker.usagePlanId];
 
 describe('the manifest', () => {
-  test('reads what lib/broker-manifest.ts writes, for the reference and a deployed broker', () => {
+  test('reads what lib/contract/broker-manifest.ts writes, for the reference and a deployed broker', () => {
     const blueprint = parseBlueprint(REFERENCE_BLUEPRINT);
     const synthesized = parseManifest(brokerManifest(blueprint), 'synth');
     expect(synthesized.consumers.map((c) => c.clientName)).toEqual([

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { parse } from 'csv-parse/sync';
 import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../lib/blueprint';
-import { buildOfficeZones } from '../../../lib/office-zones';
+import { buildOfficeZones } from '../../../lib/stacks/office-zones';
 import { writeReports } from '../../../lib/reports';
 import {
   attributionRows,

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../lib/blueprint';
-import { buildOfficeZones } from '../../../lib/office-zones';
+import { buildOfficeZones } from '../../../lib/stacks/office-zones';
 import { writeReports } from '../../../lib/reports';
-import { registerSecurityChecks } from '../../../lib/security';
+import { registerSecurityChecks } from '../../../lib/stacks/security';
 import { CDK_CONTEXT } from '../../helpers';
 import { sarifSchemaErrors } from '../../support/sarif';
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { tagSupport } from '../../../constructs/cost-attribution/tag-support';
 import { loadBlueprintFile, parseBlueprint, REFERENCE_BLUEPRINT } from '../../../lib/blueprint';
-import { buildOfficeZones } from '../../../lib/office-zones';
+import { buildOfficeZones } from '../../../lib/stacks/office-zones';
 import {
   UNTAGGABLE_ATTRIBUTION,
   untaggableAttribution,

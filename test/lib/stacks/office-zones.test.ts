@@ -1,6 +1,6 @@
 import { Stack, TagManager, CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { allStacks } from '../../../lib/office-zones';
+import { allStacks } from '../../../lib/stacks/office-zones';
 import { buildReference } from '../../helpers';
 
 describe('the reference blueprint', () => {

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parseBlueprint } from '../../../lib/blueprint';
-import { buildOfficeZones } from '../../../lib/office-zones';
-import { boundaryProps } from '../../../lib/security';
+import { buildOfficeZones } from '../../../lib/stacks/office-zones';
+import { boundaryProps } from '../../../lib/stacks/security';
 import { OrganizationStack } from '../../../lib/stacks/organization-stack';
 import { BoundaryChecks } from '../../../policies/boundary/pack';
 import { referenceInput, testApp } from '../../helpers';

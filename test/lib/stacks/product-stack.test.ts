@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { productRuntimeRoleName } from '../../../lib/names';
+import { productRuntimeRoleName } from '../../../lib/blueprint/names';
 import { parseBlueprint } from '../../../lib/blueprint';
 import { ProductStack } from '../../../lib/stacks/product-stack';
 import { buildReference, referenceInput, testApp } from '../../helpers';

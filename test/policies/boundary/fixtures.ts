@@ -1,7 +1,7 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { BoundaryChecks } from '../../../policies/boundary/pack';
 import type { BoundaryChecksProps } from '../../../policies/boundary/model';
-import { registerZone, zoneOf } from '../../../lib/zones';
+import { registerZone, zoneOf } from '../../../lib/stacks/zones';
 import { testApp } from '../../helpers';
 
 export const COST_TAG_KEYS = ['Zone', 'CostCentre', 'Owner', 'Product', 'Environment'];

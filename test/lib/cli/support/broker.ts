@@ -19,7 +19,7 @@ import {
   BROKER_STAGE_NAME,
   brokerManifest,
   type BrokerManifest,
-} from '../../../../lib/broker-manifest';
+} from '../../../../lib/contract/broker-manifest';
 import { runCli } from '../../../../lib/cli';
 import { startApiGatewayStandIn, type ApiGatewayStandIn, type StoredKey } from './api-gateway';
 import { startCognitoLocal, type CognitoLocal } from './cognito-local';

@@ -1,15 +1,15 @@
 import { Stack, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { requireCostTags } from '../constructs/cost-attribution/cost-attribution';
-import type { Blueprint } from './blueprint';
-import { contractKeys } from './cost-tags';
-import { stackName } from './names';
-import { BackOfficeStack } from './stacks/back-office-stack';
-import { BrokerStack } from './stacks/broker-stack';
-import { CostManagementStack } from './stacks/cost-management-stack';
-import { FrontOfficeGuardrailsStack } from './stacks/front-office-guardrails-stack';
-import { OrganizationStack } from './stacks/organization-stack';
-import { ProductStack } from './stacks/product-stack';
+import { requireCostTags } from '../../constructs/cost-attribution/cost-attribution';
+import type { Blueprint } from '../blueprint';
+import { contractKeys } from '../blueprint/cost-tags';
+import { stackName } from '../blueprint/names';
+import { BackOfficeStack } from './back-office-stack';
+import { BrokerStack } from './broker-stack';
+import { CostManagementStack } from './cost-management-stack';
+import { FrontOfficeGuardrailsStack } from './front-office-guardrails-stack';
+import { OrganizationStack } from './organization-stack';
+import { ProductStack } from './product-stack';
 
 /** The stacks a blueprint builds. */
 export interface OfficeZonesStacks {

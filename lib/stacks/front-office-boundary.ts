@@ -1,8 +1,8 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
-import { frontOfficeBoundary, PolicyDocumentJson } from '../policies/permission-boundaries';
-import { Blueprint, physicalNamePrefix } from './blueprint';
-import { contractKeys } from './cost-tags';
-import { frontOfficeBoundaryName, parameterRoot } from './names';
+import { frontOfficeBoundary, PolicyDocumentJson } from '../../policies/permission-boundaries';
+import { Blueprint, physicalNamePrefix } from '../blueprint';
+import { contractKeys } from '../blueprint/cost-tags';
+import { frontOfficeBoundaryName, parameterRoot } from '../blueprint/names';
 
 type Named = Pick<Blueprint, 'stackPrefix' | 'environment'>;
 

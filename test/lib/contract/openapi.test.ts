@@ -1,6 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../lib/blueprint';
-import { brokerOpenApi, toOpenApiSchema } from '../../lib/openapi';
+import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../lib/blueprint';
+import { brokerOpenApi, toOpenApiSchema } from '../../../lib/contract/openapi';
 
 describe('brokerOpenApi', () => {
   const blueprint = parseBlueprint(REFERENCE_BLUEPRINT);

@@ -1,9 +1,9 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { BoundaryChecks } from '../policies/boundary/pack';
-import { RecordedAwsSolutionsChecks, RulesRun } from '../policies/rules-run';
-import type { Blueprint } from './blueprint';
-import { integrationRoleName, parameterRoot } from './names';
+import { BoundaryChecks } from '../../policies/boundary/pack';
+import { RecordedAwsSolutionsChecks, RulesRun } from '../../policies/rules-run';
+import type { Blueprint } from '../blueprint';
+import { integrationRoleName, parameterRoot } from '../blueprint/names';
 import { zoneOf } from './zones';
 
 /** The packs registered on an app; after synth each tells which rules it ran. */

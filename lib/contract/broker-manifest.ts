@@ -1,13 +1,13 @@
-import type { Blueprint } from './blueprint';
+import type { Blueprint } from '../blueprint';
 import {
   capabilityScopeNames,
   clientName,
   consumers,
   operationMethod,
   operationScope,
-} from './blueprint';
-import { physicalNamePrefix } from './blueprint';
-import { brokerParameterNames, stackName } from './names';
+} from '../blueprint';
+import { physicalNamePrefix } from '../blueprint';
+import { brokerParameterNames, stackName } from '../blueprint/names';
 
 /** App clients onboarded at run time by the operations CLI are named `onboarded.<name>`. */
 export const ONBOARDED_CLIENT_PREFIX = 'onboarded.';

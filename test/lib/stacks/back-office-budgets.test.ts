@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { parseBlueprint } from '../../lib/blueprint';
-import { BackOfficeStack } from '../../lib/stacks/back-office-stack';
-import { referenceInput, testApp } from '../helpers';
+import { parseBlueprint } from '../../../lib/blueprint';
+import { BackOfficeStack } from '../../../lib/stacks/back-office-stack';
+import { referenceInput, testApp } from '../../helpers';
 
 /** The back-office stack alone, in an app of its own. */
 function backOfficeOf(input = referenceInput()) {

@@ -1,5 +1,5 @@
-import { brokerManifest } from '../../lib/broker-manifest';
-import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../lib/blueprint';
+import { brokerManifest } from '../../../lib/contract/broker-manifest';
+import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../lib/blueprint';
 
 describe('brokerManifest', () => {
   const manifest = brokerManifest(parseBlueprint(REFERENCE_BLUEPRINT));

@@ -1,4 +1,4 @@
-import type { Blueprint, Zone } from './blueprint';
+import type { Blueprint, Zone } from './model';
 
 /** Who pays for a set of resources, in the terms of the cost-tag contract. */
 export interface Attribution {

@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { TagBudget } from '../constructs/cost-attribution/budget';
-import { applyCostTags } from '../constructs/cost-attribution/cost-attribution';
-import type { Blueprint } from './blueprint';
-import { costCentreBudgetName } from './names';
+import { TagBudget } from '../../constructs/cost-attribution/budget';
+import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
+import type { Blueprint } from '../blueprint';
+import { costCentreBudgetName } from '../blueprint/names';
 
 /**
  * One monthly budget per back-office cost centre the blueprint budgets for, on the cost-centre

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Blueprint } from './blueprint';
-import { physicalNamePrefix } from './blueprint';
+import type { Blueprint } from './model';
+import { physicalNamePrefix } from './derived';
 
 /** The name of one of the app's stacks, e.g. `OfficeZones-dev-BackOffice`. */
 export function stackName(

@@ -1,5 +1,10 @@
-import type { Blueprint, Capability, Operation } from './blueprint';
-import { capabilityScopeNames, operationMethod, operationScope, pathParameters } from './blueprint';
+import type { Blueprint, Capability, Operation } from '../blueprint';
+import {
+  capabilityScopeNames,
+  operationMethod,
+  operationScope,
+  pathParameters,
+} from '../blueprint';
 import { BROKER_STAGE_NAME } from './broker-manifest';
 
 /** The broker's contract for partners who code against it in their own technology: OpenAPI 3.0. */

@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { Stack } from 'aws-cdk-lib';
-import type { Zone } from './blueprint';
+import type { Zone } from '../blueprint';
 
 const zones = new WeakMap<Stack, Zone>();
 
