@@ -107,3 +107,24 @@ export function ledgerTableName(
 ): string {
   return `${physicalNamePrefix(blueprint)}-${capability}-ledger`;
 }
+
+/**
+ * The role that maintains one capability's records outside the order flow (e.g. the catalogue's
+ * items), admitted by the capability's ledgers and the zone key. Built by the back-office stack.
+ */
+export function maintainerRoleName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  capability: string,
+): string {
+  return iamName(blueprint, 'back-office', capability, 'maintainer');
+}
+
+/**
+ * The back office's operations role: reads and redrives the dead-letter queues, reads alarms.
+ * Built by the back-office stack.
+ */
+export function operatorRoleName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+): string {
+  return iamName(blueprint, 'back-office', 'operator');
+}
