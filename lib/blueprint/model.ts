@@ -311,6 +311,19 @@ export const BlueprintSchema = z
       )
       .default('OfficeZones')
       .meta({ description: 'Prefix of every stack name and physical name.' }),
+    deployment: z
+      .strictObject({
+        bootstrapQualifier: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,10}$/, 'must be 1 to 10 letters, digits, _ or -')
+          .default('hnb659fds')
+          .meta({
+            description:
+              "The CDK bootstrap qualifier of the target accounts (`cdk bootstrap --qualifier`). Its CloudFormation execution role, `cdk-<qualifier>-cfn-exec-role-<account>-<region>`, is the principal that deploys the stacks: resource policies admit it for what CloudFormation must do. Default: CDK's default qualifier.",
+          }),
+      })
+      .default({ bootstrapQualifier: 'hnb659fds' })
+      .meta({ description: 'How the stacks are deployed.' }),
     costTags: CostTagContract.default({
       ...DEFAULT_COST_TAGS,
       additional: {},

@@ -128,3 +128,17 @@ export function operatorRoleName(
 ): string {
   return iamName(blueprint, 'back-office', 'operator');
 }
+
+/**
+ * The CDK bootstrap's CloudFormation execution role, the principal that creates and updates every
+ * resource of a stack (and resolves its dynamic references), as a name pattern with the account
+ * and region left to the caller: `cdk-<qualifier>-cfn-exec-role-<account>-<region>`.
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html
+ */
+export function cloudFormationExecutionRoleName(
+  blueprint: Pick<Blueprint, 'deployment'>,
+  account: string,
+  region: string,
+): string {
+  return `cdk-${blueprint.deployment.bootstrapQualifier}-cfn-exec-role-${account}-${region}`;
+}
