@@ -42,16 +42,25 @@ export interface SmokeOptions {
   readonly secret?: string;
   /** A file with the order to submit. @default - a minimal valid order from the schema */
   readonly order?: string;
+  /** The command (manifest operation) that submits the order, e.g. `orders.submit`. */
   readonly submit: string;
+  /** The `status` the order must reach, e.g. `INVOICED`. */
   readonly until: string;
+  /** The query (manifest operation) read last, e.g. `catalog.listItems`. */
   readonly catalogue: string;
-  /** `name=value` for the catalogue route's path and query parameters. */
+  /** `name=value` for the catalogue route's path and query parameters; others get `smoke`. */
   readonly params: readonly string[];
+  /** How long the poll waits for `until`, in milliseconds (the CLI takes 0.1 to 3600 s). */
   readonly timeoutMs: number;
+  /** Milliseconds between two reads of the order (the CLI takes 0.01 to 300 s). */
   readonly intervalMs: number;
+  /** Milliseconds one HTTP exchange may take (the CLI takes 0.1 to 120 s). */
   readonly requestTimeoutMs: number;
+  /** One JSON document on stdout instead of a line per hop. */
   readonly json: boolean;
+  /** @default - the credentials' `tokenUrl`, else the manifest's, else its SSM parameter */
   readonly tokenUrl?: string;
+  /** @default - the credentials' `apiUrl`, else the manifest's, else its SSM parameter */
   readonly apiUrl?: string;
 }
 

@@ -155,6 +155,20 @@ describe('office-zones smoke', () => {
     expect(run.stdout).toContain('scopes orders/read\n');
   });
 
+  test('fails with --json: one document with the hops so far and the failure, and the line on stderr', async () => {
+    flow.apiKeys.clear();
+    const run = await smoke('--credentials', flow.credentialsFile, '--json');
+    expect(run.code).toBe(1);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.result).toBe('failed');
+    expect(doc.hops.map((h: { hop: string; result: string }) => `${h.hop} ${h.result}`)).toEqual([
+      'token ok',
+      'submit failed',
+    ]);
+    expect(doc.failure.hop).toBe('submit');
+    expect(run.stderr).toBe(`office-zones: smoke failed at submit: ${doc.failure.reason}\n`);
+  });
+
   test('fails when the API key is refused: the submit hop, exit 1', async () => {
     flow.apiKeys.clear();
     const run = await smoke('--credentials', flow.credentialsFile);
