@@ -4,7 +4,11 @@ import { applyCostTags } from '../../constructs/cost-attribution/cost-attributio
 import { addBackOfficeBudgets } from './back-office-budgets';
 import { acknowledge } from '../../policies/acknowledge';
 import { costTags } from '../blueprint/cost-tags';
-import { integrationRoleName, ledgerTableName } from '../blueprint/names';
+import {
+  cloudFormationExecutionRoleName,
+  integrationRoleName,
+  ledgerTableName,
+} from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export type BackOfficeStackProps = Omit<ZoneStackProps, 'attribution'>;
@@ -28,7 +32,13 @@ export class BackOfficeStack extends ZoneStack {
       },
     });
 
+    const roleArn = (roleName: string) =>
+      this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName });
     this.zone = new BackOfficeZone(this, 'Zone', {
+      // The role CloudFormation deploys with, in the key's own account and region.
+      deploymentRoleArn: roleArn(
+        cloudFormationExecutionRoleName(blueprint, this.account, this.region),
+      ),
       keyDescription: `${blueprint.enterprise} back office (${blueprint.environment})`,
       cidr: backOffice.vpcCidr,
       backup: backOffice.backup,
@@ -44,16 +54,12 @@ export class BackOfficeStack extends ZoneStack {
     // Only the broker gets in: each capability admits the broker's integration role for it, by
     // its deterministic name (the broker stack is deployed after this one and refers to it).
     for (const capability of backOffice.capabilities) {
-      const roleArn = this.formatArn({
-        service: 'iam',
-        region: '',
-        resource: 'role',
-        resourceName: integrationRoleName(blueprint, capability.name),
-      });
+      const integrationRole = roleArn(integrationRoleName(blueprint, capability.name));
       const system = this.zone.capability(capability.name);
       if (capability.operations.some((op) => op.kind === 'command'))
-        system.admit(roleArn, 'submit');
-      if (capability.operations.some((op) => op.kind === 'query')) system.admit(roleArn, 'read');
+        system.admit(integrationRole, 'submit');
+      if (capability.operations.some((op) => op.kind === 'query'))
+        system.admit(integrationRole, 'read');
     }
 
     for (const policy of [
