@@ -68,6 +68,17 @@ export interface BackOfficeZoneProps {
   readonly deploymentRoleArn?: string;
 }
 
+/** Options of a role the zone builds for people (`addMaintainerRole`, `addOperatorRole`). */
+export interface ZoneRoleOptions {
+  /** Who may assume the role, e.g. an `AccountPrincipal` or an `ArnPrincipal` of a role. */
+  readonly assumedBy: iam.IPrincipal;
+  /**
+   * Physical name of the role; other stacks and the access checks know it by this name.
+   * @default - a CloudFormation-generated name
+   */
+  readonly roleName?: string;
+}
+
 /** The key operations the zone's encrypted resources are used with; the key denies them to principals it does not admit. */
 export const KEY_USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
 
@@ -98,12 +109,16 @@ export const DEPLOYMENT_KEY_USE = {
  *
  * Default settings:
  * - one customer-managed KMS key, rotation on, retained; its key policy denies encrypt/decrypt to
- *   every principal that is not admitted (AWS services acting for themselves aside);
+ *   every principal that is not admitted (AWS services acting for themselves aside), and admits the
+ *   deploying role (`deploymentRoleArn`) only for `DEPLOYMENT_KEY_USE`;
  * - an isolated network (see `IsolatedNetwork`) with a DynamoDB gateway endpoint and, when a
  *   workflow needs it, an SQS interface endpoint;
  * - per capability a `SystemOfRecord`, and for one that accepts commands a `CommandWorkflow`;
  * - every ledger in an AWS Backup plan (see `ZoneBackup`);
- * - alarms on dead letters, workflow errors, throttling and stale intake, to one operations topic.
+ * - alarms on dead letters, workflow errors, throttling and stale intake, to one operations topic
+ *   that CloudWatch alarms of the account may publish to;
+ * - roles for people only when asked: a maintainer per capability (`addMaintainerRole`) and an
+ *   operator (`addOperatorRole`).
  */
 export class BackOfficeZone extends Construct {
   readonly key: kms.IKey;
@@ -116,6 +131,9 @@ export class BackOfficeZone extends Construct {
   private sqsEndpoint?: ec2.InterfaceVpcEndpoint;
   private readonly keyAdmitted: string[];
   private readonly deploymentRoleArn?: string;
+  /** The maintainer role of each capability that has one. */
+  readonly maintainerRoles = new Map<string, iam.IRole>();
+  private operatorRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: BackOfficeZoneProps) {
     super(scope, id);
@@ -179,9 +197,13 @@ export class BackOfficeZone extends Construct {
       acceptsCommands: capability.workflow !== undefined,
       invoices: capability.workflow === 'book-to-bill',
       tableName: capability.tableName,
-      ledgerAdmitted: [this.backup.role.roleArn],
+      admittedPrincipalArns: [this.backup.role.roleArn],
     });
     this.systems.set(capability.name, system);
+    if (this.operatorRole) {
+      system.grantOperate(this.operatorRole);
+      if (system.deadLetterQueue) system.admit(this.operatorRole.roleArn, 'operate');
+    }
     // The gateway endpoint reaches this zone's tables and nothing else in DynamoDB.
     this.dynamoDbEndpoint.addToPolicy(
       new iam.PolicyStatement({
@@ -274,11 +296,58 @@ export class BackOfficeZone extends Construct {
     this.keyAdmitted.push(arn);
   }
 
+  /**
+   * A role that maintains one capability's records outside the order flow (e.g. the catalogue's
+   * items): it may read and write the capability's ledgers (`grantMaintain`), and the ledgers'
+   * policies and the zone key admit it. A capability has at most one.
+   */
+  addMaintainerRole(capability: string, options: ZoneRoleOptions): iam.IRole {
+    const system = this.systems.get(capability);
+    if (!system) throw new Error(`the back office has no capability named ${capability}`);
+    if (this.maintainerRoles.has(capability)) {
+      throw new Error(`capability ${capability} already has a maintainer role`);
+    }
+    const role = new iam.Role(this, `${pascal(capability)}Maintainer`, {
+      roleName: options.roleName,
+      assumedBy: options.assumedBy,
+      description: `Maintains the records of ${capability} outside the order flow`,
+    });
+    system.grantMaintain(role);
+    system.admit(role.roleArn, 'maintain');
+    this.maintainerRoles.set(capability, role);
+    return role;
+  }
+
+  /**
+   * The zone's operator role: it may read every dead-letter queue and redrive its messages to the
+   * capability's intake queue (`grantOperate`), and the queue policies and the zone key admit it.
+   * Capabilities added later are covered too. The zone has at most one.
+   */
+  addOperatorRole(options: ZoneRoleOptions): iam.IRole {
+    if (this.operatorRole) throw new Error('the back office already has an operator role');
+    const role = new iam.Role(this, 'Operator', {
+      roleName: options.roleName,
+      assumedBy: options.assumedBy,
+      description: 'Operates the back office: reads and redrives the dead-letter queues',
+    });
+    this.operatorRole = role;
+    for (const system of this.systems.values()) {
+      system.grantOperate(role);
+      if (system.deadLetterQueue) system.admit(role.roleArn, 'operate');
+    }
+    return role;
+  }
+
+  /** The operator role, if the zone has one. */
+  get operator(): iam.IRole | undefined {
+    return this.operatorRole;
+  }
+
   /** Every principal the zone key admits past its explicit deny (the deploying role aside). */
   admittedPrincipalArns(): string[] {
     const arns = new Set<string>([...this.keyAdmitted, this.backup.role.roleArn]);
     for (const system of this.systems.values())
-      system.admittedPrincipals.forEach((a) => arns.add(a));
+      system.admittedPrincipalArns.forEach((a) => arns.add(a));
     return [...arns];
   }
 

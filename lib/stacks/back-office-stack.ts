@@ -1,13 +1,17 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import { addBackOfficeBudgets } from './back-office-budgets';
 import { acknowledge } from '../../policies/acknowledge';
 import { costTags } from '../blueprint/cost-tags';
+import { THIS_ACCOUNT } from '../blueprint/model';
 import {
   cloudFormationExecutionRoleName,
   integrationRoleName,
   ledgerTableName,
+  maintainerRoleName,
+  operatorRoleName,
 } from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
@@ -62,6 +66,22 @@ export class BackOfficeStack extends ZoneStack {
         system.admit(integrationRole, 'read');
     }
 
+    // People the blueprint declares: a maintainer role per capability that names maintainers, and
+    // one operator role. Their names are fixed, so the access checks and IT's tooling know them.
+    for (const capability of backOffice.capabilities) {
+      if (!capability.maintainers) continue;
+      this.zone.addMaintainerRole(capability.name, {
+        roleName: maintainerRoleName(blueprint, capability.name),
+        assumedBy: assumers(capability.maintainers),
+      });
+    }
+    if (backOffice.operators) {
+      this.zone.addOperatorRole({
+        roleName: operatorRoleName(blueprint),
+        assumedBy: assumers(backOffice.operators),
+      });
+    }
+
     for (const policy of [
       'AWSBackupServiceRolePolicyForBackup',
       'AWSBackupServiceRolePolicyForRestores',
@@ -103,4 +123,16 @@ export class BackOfficeStack extends ZoneStack {
 
     addBackOfficeBudgets(this, blueprint);
   }
+}
+
+/** The principals of a blueprint's `maintainers` or `operators`: accounts and role or user ARNs. */
+function assumers(principals: readonly string[]): iam.IPrincipal {
+  const list = principals.map((p) =>
+    p === THIS_ACCOUNT
+      ? new iam.AccountRootPrincipal()
+      : /^[0-9]{12}$/.test(p)
+        ? new iam.AccountPrincipal(p)
+        : new iam.ArnPrincipal(p),
+  );
+  return list.length === 1 ? list[0] : new iam.CompositePrincipal(...list);
 }

@@ -61,7 +61,7 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     level: NagMessageLevel.ERROR,
     info: 'A back-office resource policy admits a principal other than back-office roles and the broker integration roles.',
     explanation:
-      'A resource policy is a door that IAM policies in the caller account cannot close. Back-office resources admit only back-office roles, the broker integration roles (named deterministically), the own account (which defers to IAM policies, checked by B1) and AWS services tied to this account or a resource by an aws:SourceAccount, aws:SourceArn or KMS caller condition.',
+      "A resource policy is a door that IAM policies in the caller account cannot close. Back-office resources admit only back-office roles, the broker integration roles (named deterministically), the own account (which defers to IAM policies, checked by B1), AWS services tied to this account or a resource by an aws:SourceAccount, aws:SourceArn, KMS caller or encryption-context condition, and, in a back-office role's trust policy, the maintainers or operators the blueprint declares for that role.",
     fix: 'Name the back-office role or the broker integration role instead of the principal, or add an aws:SourceAccount/aws:SourceArn condition to a service principal.',
     check: backOfficeResourcePolicy,
   },

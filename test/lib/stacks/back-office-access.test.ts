@@ -1,6 +1,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { BlueprintInput } from '../../../lib/blueprint';
-import { cloudFormationExecutionRoleName } from '../../../lib/blueprint/names';
+import {
+  cloudFormationExecutionRoleName,
+  maintainerRoleName,
+  operatorRoleName,
+} from '../../../lib/blueprint/names';
 import { allStacks } from '../../../lib/stacks/office-zones';
 import { buildReference, referenceInput } from '../../helpers';
 import { ACCOUNT, arnOf, concrete, decide, REGION } from '../../support/iam-simulation';
@@ -199,5 +203,178 @@ describe("the zone key admits the deploying role for what creating the zone's re
       });
     expect(await decideFor(deployer('acme01'))).toBe('Allowed');
     expect(await decideFor(deployer())).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('a maintainer keeps the catalogue', () => {
+  const zone = backOffice();
+  const roleName = maintainerRoleName(zone.blueprint, 'catalog');
+  const roleId = zone.roleNamed(roleName)!;
+  const principal = `arn:aws:iam::${ACCOUNT}:role/${roleName}`;
+  const catalog = zone.table('OfficeZones-dev-catalog-ledger');
+
+  test('the maintainer role may write and read the catalogue ledger, past its resource policy and the zone key', async () => {
+    const identityPolicies = zone.identityPolicies(roleId);
+    for (const action of [
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:Query',
+    ])
+      expect(
+        await decide({
+          principal,
+          action,
+          resource: catalog.arn,
+          identityPolicies,
+          resourcePolicy: catalog.policy,
+        }),
+      ).toBe('Allowed');
+    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt'])
+      expect(
+        await decide({
+          principal,
+          action,
+          resource: zone.key.arn,
+          context: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` },
+          identityPolicies,
+          resourcePolicy: zone.key.policy,
+        }),
+      ).toBe('Allowed');
+  });
+
+  test('people of the account may assume it, as the blueprint declares (this-account)', async () => {
+    const trust = concrete(
+      zone.resources,
+      zone.resources[roleId].Properties!.AssumeRolePolicyDocument,
+    );
+    expect(
+      await decide({
+        principal: `arn:aws:iam::${ACCOUNT}:role/merchandising`,
+        action: 'sts:AssumeRole',
+        resource: principal,
+        identityPolicies: [ADMIN],
+        resourcePolicy: trust,
+      }),
+    ).toBe('Allowed');
+  });
+
+  test("fails when the maintainer writes another capability's ledger, or anyone else writes the catalogue", async () => {
+    const identityPolicies = zone.identityPolicies(roleId);
+    const orders = zone.table('OfficeZones-dev-orders-ledger');
+    expect(
+      await decide({
+        principal,
+        action: 'dynamodb:PutItem',
+        resource: orders.arn,
+        identityPolicies,
+        resourcePolicy: orders.policy,
+      }),
+    ).toBe('ExplicitlyDenied');
+    expect(
+      await decide({
+        principal: `arn:aws:iam::${ACCOUNT}:role/someone-else`,
+        action: 'dynamodb:PutItem',
+        resource: catalog.arn,
+        identityPolicies: [ADMIN],
+        resourcePolicy: catalog.policy,
+      }),
+    ).toBe('ExplicitlyDenied');
+  });
+
+  test('a capability without maintainers keeps no maintainer role', () => {
+    expect(zone.roleNamed(maintainerRoleName(zone.blueprint, 'orders'))).toBeUndefined();
+    const input = referenceInput();
+    delete input.backOffice.capabilities[1].maintainers;
+    const bare = backOffice(input);
+    expect(
+      bare
+        .ofType('AWS::IAM::Role')
+        .map(([, r]) => r.Properties?.RoleName)
+        .filter(Boolean),
+    ).not.toContain(roleName);
+  });
+
+  test('maintainers from another account or role become the trust policy', () => {
+    const input = referenceInput();
+    input.backOffice.capabilities[1].maintainers = [
+      '444455556666',
+      'arn:aws:iam::444455556666:role/editors',
+    ];
+    const other = backOffice(input);
+    const trust = other.resources[other.roleNamed(roleName)!].Properties!.AssumeRolePolicyDocument;
+    expect(concrete(other.resources, trust).Statement[0].Principal.AWS.sort()).toEqual([
+      'arn:aws:iam::444455556666:role/editors',
+      'arn:aws:iam::444455556666:root',
+    ]);
+  });
+});
+
+describe('an operator reads and redrives the dead-letter queue', () => {
+  const zone = backOffice();
+  const roleName = operatorRoleName(zone.blueprint);
+  const roleId = zone.roleNamed(roleName)!;
+  const principal = `arn:aws:iam::${ACCOUNT}:role/${roleName}`;
+  const queues = Object.fromEntries(
+    zone
+      .ofType('AWS::SQS::Queue')
+      .map(([id]) => [id.includes('DeadLetter') ? 'dlq' : 'intake', id]),
+  );
+  const onQueue = (
+    which: 'dlq' | 'intake',
+    action: string,
+    who = principal,
+    identityPolicies = zone.identityPolicies(roleId),
+  ) =>
+    decide({
+      principal: who,
+      action,
+      resource: arnOf(zone.resources, queues[which]),
+      identityPolicies,
+      resourcePolicy: zone.queuePolicy(queues[which]),
+    });
+
+  test('the operator role may read the dead-letter queue, start, list and cancel a message move task, and send to the intake queue it moves to', async () => {
+    for (const action of [
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:StartMessageMoveTask',
+      'sqs:ListMessageMoveTasks',
+      'sqs:CancelMessageMoveTask',
+    ])
+      expect(await onQueue('dlq', action)).toBe('Allowed');
+    expect(await onQueue('intake', 'sqs:SendMessage')).toBe('Allowed');
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey'])
+      expect(
+        await decide({
+          principal,
+          action,
+          resource: zone.key.arn,
+          context: { 'kms:ViaService': `sqs.${REGION}.amazonaws.com` },
+          identityPolicies: zone.identityPolicies(roleId),
+          resourcePolicy: zone.key.policy,
+        }),
+      ).toBe('Allowed');
+  });
+
+  test('fails when the operator consumes the intake queue or writes to the dead-letter queue, or someone else redrives', async () => {
+    expect(await onQueue('intake', 'sqs:ReceiveMessage')).not.toBe('Allowed');
+    expect(await onQueue('dlq', 'sqs:SendMessage')).toBe('ExplicitlyDenied');
+    expect(
+      await onQueue(
+        'dlq',
+        'sqs:StartMessageMoveTask',
+        `arn:aws:iam::${ACCOUNT}:role/someone-else`,
+        [ADMIN],
+      ),
+    ).toBe('ExplicitlyDenied');
+  });
+
+  test('a back office without operators keeps no operator role', () => {
+    const input = referenceInput();
+    delete input.backOffice.operators;
+    const bare = backOffice(input);
+    expect(bare.roleNamed(roleName)).toBeUndefined();
   });
 });
