@@ -29,10 +29,10 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     id: 'B1',
     name: 'CrossZoneGrant',
     level: NagMessageLevel.ERROR,
-    info: 'A front-office principal holds IAM permissions on a back-office resource.',
+    info: "A principal outside the back office, other than the broker's integration roles, holds IAM permissions on a back-office resource.",
     explanation:
-      'The front office reaches the back office only through the broker. A grant to a front-office role, user or group on a back-office resource, whether by cross-stack reference, imported or literal ARN, or a wildcard that covers it, is a second door that bypasses authentication, scopes, validation and WAF.',
-    fix: 'Remove the grant. Call the broker API with the product client credentials instead, and ask IT for a scope if the capability lacks one.',
+      "The front office reaches the back office only through the broker, and IT's other stacks (the broker's other roles, the guardrails, cost management) have no business with its data. A grant to such a role, user or group on a back-office resource, whether by cross-stack reference, imported or literal ARN, or a wildcard that covers it, is a second door that bypasses authentication, scopes, validation and WAF, and the back office's change control.",
+    fix: "Remove the grant. A product calls the broker API with its client credentials (ask IT for a scope if the capability lacks one); IT work on back-office data runs as a back-office role (the capability's maintainer, the operator) or through the broker's integration role.",
     check: crossZoneGrant,
   },
   {
