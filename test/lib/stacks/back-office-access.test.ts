@@ -68,6 +68,30 @@ function backOffice(input?: BlueprintInput) {
   };
 }
 
+let reference: ReturnType<typeof backOffice> | undefined;
+/** The reference's back office, built once for the tests that only read it. */
+const referenceZone = () => (reference ??= backOffice());
+
+/** Variants of the reference, built once each for the tests that need them. */
+let variants: { custom: ReturnType<typeof backOffice>; bare: ReturnType<typeof backOffice> };
+function variant(which: 'custom' | 'bare') {
+  if (!variants) {
+    // Another bootstrap qualifier, and catalogue maintainers in another account.
+    const custom = referenceInput();
+    custom.deployment = { bootstrapQualifier: 'acme01' };
+    custom.backOffice.capabilities[1].maintainers = [
+      '444455556666',
+      'arn:aws:iam::444455556666:role/editors',
+    ];
+    // No maintainers and no operators.
+    const bare = referenceInput();
+    delete bare.backOffice.capabilities[1].maintainers;
+    delete bare.backOffice.operators;
+    variants = { custom: backOffice(custom), bare: backOffice(bare) };
+  }
+  return variants[which];
+}
+
 const ADMIN = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
@@ -157,7 +181,7 @@ describe('CloudWatch alarms reach IT operations', () => {
 });
 
 describe("the zone key admits the deploying role for what creating the zone's resources needs", () => {
-  const zone = backOffice();
+  const zone = referenceZone();
   const deployer = (qualifier = 'hnb659fds') =>
     `arn:aws:iam::${ACCOUNT}:role/${cloudFormationExecutionRoleName({ deployment: { bootstrapQualifier: qualifier } }, ACCOUNT, REGION)}`;
   const use = (principal: string, action: string, viaService?: string) =>
@@ -189,9 +213,7 @@ describe("the zone key admits the deploying role for what creating the zone's re
   });
 
   test("the role follows the blueprint's bootstrap qualifier", async () => {
-    const input = referenceInput();
-    input.deployment = { bootstrapQualifier: 'acme01' };
-    const custom = backOffice(input);
+    const custom = variant('custom');
     const decideFor = (principal: string) =>
       decide({
         principal,
@@ -207,7 +229,7 @@ describe("the zone key admits the deploying role for what creating the zone's re
 });
 
 describe('a maintainer keeps the catalogue', () => {
-  const zone = backOffice();
+  const zone = referenceZone();
   const roleName = maintainerRoleName(zone.blueprint, 'catalog');
   const roleId = zone.roleNamed(roleName)!;
   const principal = `arn:aws:iam::${ACCOUNT}:role/${roleName}`;
@@ -284,9 +306,7 @@ describe('a maintainer keeps the catalogue', () => {
 
   test('a capability without maintainers keeps no maintainer role', () => {
     expect(zone.roleNamed(maintainerRoleName(zone.blueprint, 'orders'))).toBeUndefined();
-    const input = referenceInput();
-    delete input.backOffice.capabilities[1].maintainers;
-    const bare = backOffice(input);
+    const bare = variant('bare');
     expect(
       bare
         .ofType('AWS::IAM::Role')
@@ -296,12 +316,7 @@ describe('a maintainer keeps the catalogue', () => {
   });
 
   test('maintainers from another account or role become the trust policy', () => {
-    const input = referenceInput();
-    input.backOffice.capabilities[1].maintainers = [
-      '444455556666',
-      'arn:aws:iam::444455556666:role/editors',
-    ];
-    const other = backOffice(input);
+    const other = variant('custom');
     const trust = other.resources[other.roleNamed(roleName)!].Properties!.AssumeRolePolicyDocument;
     expect(concrete(other.resources, trust).Statement[0].Principal.AWS.sort()).toEqual([
       'arn:aws:iam::444455556666:role/editors',
@@ -311,7 +326,7 @@ describe('a maintainer keeps the catalogue', () => {
 });
 
 describe('an operator reads and redrives the dead-letter queue', () => {
-  const zone = backOffice();
+  const zone = referenceZone();
   const roleName = operatorRoleName(zone.blueprint);
   const roleId = zone.roleNamed(roleName)!;
   const principal = `arn:aws:iam::${ACCOUNT}:role/${roleName}`;
@@ -372,9 +387,7 @@ describe('an operator reads and redrives the dead-letter queue', () => {
   });
 
   test('a back office without operators keeps no operator role', () => {
-    const input = referenceInput();
-    delete input.backOffice.operators;
-    const bare = backOffice(input);
+    const bare = variant('bare');
     expect(bare.roleNamed(roleName)).toBeUndefined();
   });
 });
