@@ -131,8 +131,7 @@ export class BackOfficeZone extends Construct {
   private sqsEndpoint?: ec2.InterfaceVpcEndpoint;
   private readonly keyAdmitted: string[];
   private readonly deploymentRoleArn?: string;
-  /** The maintainer role of each capability that has one. */
-  readonly maintainerRoles = new Map<string, iam.IRole>();
+  private readonly maintainers = new Map<string, iam.IRole>();
   private operatorRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: BackOfficeZoneProps) {
@@ -304,7 +303,7 @@ export class BackOfficeZone extends Construct {
   addMaintainerRole(capability: string, options: ZoneRoleOptions): iam.IRole {
     const system = this.systems.get(capability);
     if (!system) throw new Error(`the back office has no capability named ${capability}`);
-    if (this.maintainerRoles.has(capability)) {
+    if (this.maintainers.has(capability)) {
       throw new Error(`capability ${capability} already has a maintainer role`);
     }
     const role = new iam.Role(this, `${pascal(capability)}Maintainer`, {
@@ -314,7 +313,7 @@ export class BackOfficeZone extends Construct {
     });
     system.grantMaintain(role);
     system.admit(role.roleArn, 'maintain');
-    this.maintainerRoles.set(capability, role);
+    this.maintainers.set(capability, role);
     return role;
   }
 
@@ -336,6 +335,11 @@ export class BackOfficeZone extends Construct {
       if (system.deadLetterQueue) system.admit(role.roleArn, 'operate');
     }
     return role;
+  }
+
+  /** The maintainer role of each capability that has one. */
+  get maintainerRoles(): ReadonlyMap<string, iam.IRole> {
+    return this.maintainers;
   }
 
   /** The operator role, if the zone has one. */

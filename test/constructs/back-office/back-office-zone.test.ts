@@ -337,6 +337,24 @@ describe('BackOfficeZone backups and operations', () => {
     ]);
   });
 
+  test('fails when a capability gets a second maintainer role, an unknown capability one, or the zone a second operator role', () => {
+    const { backOffice } = zone({}, (z) => {
+      z.addMaintainerRole('catalog', { assumedBy: new iam.AccountRootPrincipal() });
+      z.addOperatorRole({ assumedBy: new iam.AccountRootPrincipal() });
+    });
+    const again = { assumedBy: new iam.AccountRootPrincipal() };
+    expect(errorOf(() => backOffice.addMaintainerRole('catalog', again))).toBe(
+      'capability catalog already has a maintainer role',
+    );
+    expect(errorOf(() => backOffice.addMaintainerRole('billing', again))).toBe(
+      'the back office has no capability named billing',
+    );
+    expect(errorOf(() => backOffice.addOperatorRole(again))).toBe(
+      'the back office already has an operator role',
+    );
+    expect([...backOffice.maintainerRoles.keys()]).toEqual(['catalog']);
+  });
+
   test('fails when a second capability takes a name already in the zone', () => {
     const { backOffice } = zone();
     expect(
