@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { BackOfficeZone } from '../../../constructs/back-office/back-office-zone';
+import { commandModelSchema, SQS_BATCH_ENTRY_ID } from '../../../constructs/broker/api';
 import { Broker } from '../../../constructs/broker/broker';
 import { testStack } from '../../helpers';
 
@@ -162,13 +163,24 @@ describe('Broker API', () => {
     expect(scopes).toHaveLength(3);
   });
 
-  test('POST /orders validates the body and sends it straight to the intake queue', () => {
+  test('POST /orders validates the body, its id also as an SQS batch entry id', () => {
+    const { stack } = sharedBroker();
+    templateOf(stack).hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Schema: {
+        ...ORDER_SCHEMA,
+        properties: { orderId: { allOf: [ORDER_SCHEMA.properties.orderId, SQS_BATCH_ENTRY_ID] } },
+      },
+    });
+    expect(commandModelSchema({ type: 'object' }, 'id')).toEqual({
+      type: 'object',
+      properties: { id: { allOf: [{}, SQS_BATCH_ENTRY_ID] } },
+    });
+  });
+
+  test('POST /orders sends the body straight to the intake queue', () => {
     const { stack, backOffice } = sharedBroker();
     const template = templateOf(stack);
-    template.hasResourceProperties('AWS::ApiGateway::Model', {
-      ContentType: 'application/json',
-      Schema: ORDER_SCHEMA,
-    });
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
       ValidateRequestBody: true,
       ValidateRequestParameters: true,
@@ -180,28 +192,25 @@ describe('Broker API', () => {
       Integration: Match.objectLike({
         Type: 'AWS',
         IntegrationHttpMethod: 'POST',
-        Uri: {
-          'Fn::Join': [
-            '',
-            Match.arrayWith([
-              ':sqs:path/',
-              { Ref: 'AWS::AccountId' },
-              '/',
-              {
-                'Fn::GetAtt': [
-                  stack.getLogicalId(
-                    backOffice.capability('orders').intakeQueue!.node.defaultChild as any,
-                  ),
-                  'QueueName',
-                ],
-              },
-            ]),
-          ],
+        Uri: { 'Fn::Join': ['', Match.arrayWith([':sqs:path//'])] },
+        RequestParameters: {
+          'integration.request.header.Content-Type': "'application/x-amz-json-1.0'",
+          'integration.request.header.X-Amz-Target': "'AmazonSQS.SendMessageBatch'",
         },
         RequestTemplates: {
-          'application/json': Match.stringLikeRegexp(
-            'Action=SendMessageBatch.*MessageAttribute\\.1\\.Name=clientId.*Name=requestId',
-          ),
+          'application/json': {
+            'Fn::Join': [
+              '',
+              Match.arrayWith([
+                {
+                  Ref: stack.getLogicalId(
+                    backOffice.capability('orders').intakeQueue!.node.defaultChild as any,
+                  ),
+                },
+                Match.stringLikeRegexp('"Entries":.*"MessageAttributes":\\{"clientId"'),
+              ]),
+            ],
+          },
         },
         IntegrationResponses: Match.arrayWith([Match.objectLike({ StatusCode: '202' })]),
       }),
