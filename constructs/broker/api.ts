@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -244,9 +244,9 @@ export class BrokerApi extends Construct {
       role = new iam.Role(this, `${pascal(capability)}IntegrationRole`, {
         roleName: target.integrationRoleName,
         description: `The broker's way into the ${capability} capability, and nothing else.`,
-        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com', {
-          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-        }),
+        // No condition: API Gateway is not documented to send aws:SourceAccount or
+        // aws:SourceArn when it assumes a credentials role (policies/trust).
+        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       });
       this.integrationRoles.set(capability, role);
     }
