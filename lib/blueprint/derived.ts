@@ -91,12 +91,15 @@ export const ZONE_LABELS: Record<Zone, string> = {
 
 /**
  * Values of the product cost tag that attribute shared resources rather than a front-office
- * product: the back office's zone-wide parts, the broker, the front office's IT-owned guardrails
- * and the payer account's cost management. No product may take one of these names.
+ * product: the back office's zone-wide parts, the broker, the front office's IT-owned guardrails,
+ * the payer account's cost management and the organisation policies. Every stack that is not a
+ * product's takes its product tag from here, and the blueprint rules refuse a product (or a
+ * capability) of one of these names, so one tag value never names two things.
  */
 export const SHARED_PRODUCT_TAGS = {
   backOffice: 'back-office',
   broker: 'broker',
   frontOfficeGuardrails: 'front-office-guardrails',
   costManagement: 'cost-management',
+  organization: 'organization',
 } as const;

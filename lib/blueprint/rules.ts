@@ -389,10 +389,18 @@ export function checkBlueprintRules(input: unknown): Problem[] {
   }
 
   // Cost attribution: a product tag value names one thing, and budgets cover known cost centres.
+  const reservedTags = Object.values(SHARED_PRODUCT_TAGS) as string[];
   const capabilityNames = new Map<string, number>();
   capabilities.forEach((c, i) => {
     const n = str(c.name);
     if (n !== undefined) capabilityNames.set(n, i);
+    // A capability's own resources carry its name as their product tag.
+    if (n !== undefined && reservedTags.includes(n)) {
+      add(
+        ['backOffice', 'capabilities', i, 'name'],
+        `is reserved: the product cost tag ${n} attributes shared IT resources`,
+      );
+    }
   });
   products.forEach((p, i) => {
     const n = str(p.name);
@@ -403,7 +411,7 @@ export function checkBlueprintRules(input: unknown): Problem[] {
         ['frontOffice', 'products', i, 'name'],
         `is also the name of back-office capability backOffice.capabilities[${capability}]; the product cost tag would attribute both to one product`,
       );
-    } else if ((Object.values(SHARED_PRODUCT_TAGS) as string[]).includes(n)) {
+    } else if (reservedTags.includes(n)) {
       add(
         ['frontOffice', 'products', i, 'name'],
         `is reserved: the product cost tag ${n} attributes shared IT resources`,

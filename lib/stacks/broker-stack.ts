@@ -6,7 +6,13 @@ import type { BackOfficeZone } from '../../constructs/back-office/back-office-zo
 import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
 import { acknowledge } from '../../policies/acknowledge';
-import { clientName, consumers, operationScope, physicalNamePrefix } from '../blueprint';
+import {
+  clientName,
+  consumers,
+  operationScope,
+  physicalNamePrefix,
+  SHARED_PRODUCT_TAGS,
+} from '../blueprint';
 import { brokerManifest } from '../contract/broker-manifest';
 import {
   brokerParameterNames,
@@ -37,7 +43,7 @@ export class BrokerStack extends ZoneStack {
         zone: 'integration',
         costCentre: blueprint.broker.costCentre,
         owner: blueprint.broker.owner,
-        product: 'broker',
+        product: SHARED_PRODUCT_TAGS.broker,
       },
     });
 
