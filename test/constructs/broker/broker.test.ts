@@ -4,6 +4,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { BackOfficeZone } from '../../../constructs/back-office/back-office-zone';
 import { commandModelSchema, SQS_BATCH_ENTRY_ID } from '../../../constructs/broker/api';
 import { Broker } from '../../../constructs/broker/broker';
+import type { BrokerConsumer } from '../../../constructs/broker/identity';
 import { testStack } from '../../helpers';
 
 const ORDER_SCHEMA = {
@@ -12,7 +13,7 @@ const ORDER_SCHEMA = {
   properties: { orderId: { type: 'string', pattern: '^[A-Za-z0-9-]{8,64}$' } },
 };
 
-function broker(stack: Stack = testStack()) {
+function broker(stack: Stack = testStack(), addedFirst: BrokerConsumer[] = []) {
   const backOffice = new BackOfficeZone(stack, 'BackOffice', {
     capabilities: [
       { name: 'orders', ledger: { partitionKey: 'orderId' }, workflow: 'record' },
@@ -58,6 +59,7 @@ function broker(stack: Stack = testStack()) {
       catalog: { system: backOffice.capability('catalog') },
     },
     consumers: [
+      ...addedFirst,
       {
         clientName: 'product.web-shop',
         scopes: ['orders/write', 'catalog/read'],
@@ -347,6 +349,44 @@ describe('Broker credentials and throttles', () => {
       Throttle: { RateLimit: 50, BurstLimit: 100 },
     });
     template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
+  });
+
+  test("fails when adding a consumer first moves another consumer's key or plan: ids follow the consumer and the throttle", () => {
+    const idsOf = (stack: Stack) => {
+      const template = templateOf(stack);
+      const plans = template.findResources('AWS::ApiGateway::UsagePlan');
+      const keys = template.findResources('AWS::ApiGateway::UsagePlanKey');
+      const apiKeys = template.findResources('AWS::ApiGateway::ApiKey');
+      return Object.fromEntries(
+        Object.entries(keys).map(([keyId, key]: [string, any]) => {
+          const apiKeyId = key.Properties.KeyId.Ref;
+          const planId = key.Properties.UsagePlanId.Ref;
+          const name = apiKeys[apiKeyId].Properties.Name;
+          return [
+            name,
+            {
+              key: keyId,
+              apiKey: apiKeyId,
+              plan: planId,
+              throttle: plans[planId].Properties.Throttle,
+            },
+          ];
+        }),
+      );
+    };
+    const before = idsOf(sharedBroker().stack);
+    const after = idsOf(
+      broker(testStack(), [
+        {
+          clientName: 'product.new',
+          scopes: ['catalog/read'],
+          throttle: { rateLimit: 7, burstLimit: 14 },
+        },
+        { clientName: 'partner.early', scopes: ['catalog/read'] },
+      ]).stack,
+    );
+    expect(Object.keys(before)).toEqual(['product.web-shop', 'partner.marketplace']);
+    for (const name of Object.keys(before)) expect(after[name]).toEqual(before[name]);
   });
 
   test('the client secret and the API key land in Secrets Manager by reference, never as a value in the template', () => {
