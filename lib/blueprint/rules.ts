@@ -1,4 +1,5 @@
 import { SHARED_PRODUCT_TAGS } from './derived';
+import { modelSchemaProblems } from './json-schema';
 import { DEFAULT_COST_TAGS, ZONES } from './model';
 import {
   MAX_TAGS_PER_RESOURCE,
@@ -181,6 +182,9 @@ export function checkBlueprintRules(input: unknown): Problem[] {
           return;
         }
         if (body.type !== 'object') add([...opAt, 'body', 'type'], 'must be "object"');
+        // API Gateway refuses a model that is not JSON Schema draft 4, at deploy; catch it here.
+        for (const problem of modelSchemaProblems(op.body))
+          add([...opAt, 'body', ...problem.path], problem.message);
         const idField = str(op.idField) ?? str(ledger.partitionKey);
         if (idField) {
           const idSchema = obj(obj(body.properties)[idField]);
