@@ -31,6 +31,12 @@ export interface BrokerProps {
   /** @default 1000 */
   readonly wafRateLimitPerIp?: number;
   /**
+   * The largest request body, in bytes, the broker's WAF lets through (see
+   * `RegionalWebAclProps.maxBodyBytes`). Range: 1 to 65,536.
+   * @default 16384
+   */
+  readonly maxBodyBytes?: number;
+  /**
    * The throttle of a consumer that declares none of its own.
    * @default { rateLimit: 50, burstLimit: 100 }
    */
@@ -158,6 +164,7 @@ export class Broker extends Construct {
     this.webAcl = new RegionalWebAcl(this, 'WebAcl', {
       resourceArns: [this.api.stage.stageArn],
       rateLimitPerIp: props.wafRateLimitPerIp,
+      maxBodyBytes: props.maxBodyBytes,
       metricPrefix: 'Broker',
     });
   }

@@ -163,3 +163,130 @@ function dedupe(problems: SchemaProblem[]): SchemaProblem[] {
     return !problems.some((q) => isPrefix(p.path, q.path));
   });
 }
+
+/** The largest body a schema accepts, or why it has none. */
+export type BodyBound =
+  | { readonly bytes: number; readonly unbounded?: undefined }
+  | { readonly bytes?: undefined; readonly unbounded: SchemaProblem[] };
+
+/** `JSON.stringify` of any finite double is at most this long, e.g. `-1.7976931348623157e+308`. */
+const MAX_NUMBER_CHARS = 24;
+/**
+ * Bytes one character of a string can take in compact JSON: a control character is written as a
+ * six-byte `\u0001`; anything else takes at most four bytes of UTF-8. (JSON Schema's `maxLength`
+ * counts characters, not bytes.)
+ */
+const MAX_BYTES_PER_CHAR = 6;
+
+/**
+ * The largest request body, in bytes, that `schema` accepts as compact JSON (as `JSON.stringify`
+ * and every JSON library write it: no whitespace, numbers in shortest form, every optional
+ * property present). Unbounded when a string has no `maxLength` or `enum`, an array no `maxItems`,
+ * an object allows properties it does not declare, or a value has no `type`; each such place is
+ * named. `fixed` gives the byte size of top-level properties bounded elsewhere (the record id,
+ * bound by what SQS takes as a batch entry id).
+ */
+export function largestBodyBytes(
+  schema: unknown,
+  fixed: Readonly<Record<string, number>> = {},
+): BodyBound {
+  const unbounded: SchemaProblem[] = [];
+  const bytes = bound(schema, [], unbounded, fixed);
+  return unbounded.length > 0 ? { unbounded } : { bytes };
+}
+
+function bound(
+  node: unknown,
+  at: (string | number)[],
+  unbounded: SchemaProblem[],
+  fixed: Readonly<Record<string, number>> = {},
+): number {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) {
+    unbounded.push({ path: at, message: 'accepts any value: declare its type' });
+    return 0;
+  }
+  const s = node as Record<string, unknown>;
+  if (Array.isArray(s.enum))
+    return Math.max(0, ...s.enum.map((v) => Buffer.byteLength(JSON.stringify(v) ?? '')));
+  const branches = (key: string) =>
+    Array.isArray(s[key])
+      ? (s[key] as unknown[]).map((sub, i) => bound(sub, [...at, key, i], unbounded))
+      : [];
+  if (Array.isArray(s.allOf) && s.type === undefined) {
+    // A value must pass every branch: the smallest bounded branch bounds it.
+    const local: SchemaProblem[] = [];
+    const sizes = (s.allOf as unknown[]).map((sub, i) => {
+      const mine: SchemaProblem[] = [];
+      const size = bound(sub, [...at, 'allOf', i], mine);
+      local.push(...mine);
+      return mine.length === 0 ? size : Infinity;
+    });
+    const best = Math.min(...sizes);
+    if (best === Infinity) unbounded.push(...local);
+    return best === Infinity ? 0 : best;
+  }
+  if (s.type === undefined && (Array.isArray(s.anyOf) || Array.isArray(s.oneOf)))
+    return Math.max(0, ...branches('anyOf'), ...branches('oneOf'));
+  const types = s.type === undefined ? [] : ([] as unknown[]).concat(s.type);
+  if (types.length === 0) {
+    unbounded.push({ path: at, message: 'accepts any value: declare its type' });
+    return 0;
+  }
+  return Math.max(
+    ...types.map((type) => {
+      switch (type) {
+        case 'null':
+          return 4;
+        case 'boolean':
+          return 5;
+        case 'integer':
+          return typeof s.minimum === 'number' && typeof s.maximum === 'number'
+            ? Math.max(String(Math.trunc(s.minimum)).length, String(Math.trunc(s.maximum)).length)
+            : MAX_NUMBER_CHARS;
+        case 'number':
+          return MAX_NUMBER_CHARS;
+        case 'string':
+          if (typeof s.maxLength !== 'number') {
+            unbounded.push({
+              path: [...at, 'maxLength'],
+              message: 'is missing: a string needs a maxLength (or an enum) to bound the body',
+            });
+            return 0;
+          }
+          return 2 + s.maxLength * MAX_BYTES_PER_CHAR;
+        case 'array': {
+          if (typeof s.maxItems !== 'number') {
+            unbounded.push({
+              path: [...at, 'maxItems'],
+              message: 'is missing: an array needs a maxItems to bound the body',
+            });
+            return 0;
+          }
+          const item = Array.isArray(s.items)
+            ? Math.max(0, ...s.items.map((sub, i) => bound(sub, [...at, 'items', i], unbounded)))
+            : bound(s.items, [...at, 'items'], unbounded);
+          return 2 + s.maxItems * item + Math.max(0, s.maxItems - 1);
+        }
+        case 'object': {
+          if (s.additionalProperties !== false) {
+            unbounded.push({
+              path: [...at, 'additionalProperties'],
+              message: 'must be false: undeclared properties leave the body unbounded',
+            });
+            return 0;
+          }
+          const properties = Object.entries((s.properties ?? {}) as Record<string, unknown>);
+          const members = properties.map(
+            ([name, sub]) =>
+              JSON.stringify(name).length +
+              1 +
+              (fixed[name] ?? bound(sub, [...at, 'properties', name], unbounded)),
+          );
+          return 2 + members.reduce((a, b) => a + b, 0) + Math.max(0, members.length - 1);
+        }
+        default:
+          return 0;
+      }
+    }),
+  );
+}

@@ -1,5 +1,5 @@
-import { SHARED_PRODUCT_TAGS } from './derived';
-import { modelSchemaProblems } from './json-schema';
+import { COMMAND_ID_MAX_BYTES, SHARED_PRODUCT_TAGS, WAF_BODY_INSPECTION_LIMITS } from './derived';
+import { largestBodyBytes, modelSchemaProblems } from './json-schema';
 import { DEFAULT_COST_TAGS, ZONES } from './model';
 import {
   MAX_TAGS_PER_RESOURCE,
@@ -183,8 +183,23 @@ export function checkBlueprintRules(input: unknown): Problem[] {
         }
         if (body.type !== 'object') add([...opAt, 'body', 'type'], 'must be "object"');
         // API Gateway refuses a model that is not JSON Schema draft 4, at deploy; catch it here.
-        for (const problem of modelSchemaProblems(op.body))
+        const schemaProblems = modelSchemaProblems(op.body);
+        for (const problem of schemaProblems)
           add([...opAt, 'body', ...problem.path], problem.message);
+        // The door must know its largest valid body: WAF refuses anything larger (DEC-018).
+        const idForBound = str(op.idField) ?? str(ledger.partitionKey);
+        const largest =
+          schemaProblems.length === 0 && idForBound
+            ? largestBodyBytes(op.body, { [idForBound]: COMMAND_ID_MAX_BYTES })
+            : undefined;
+        for (const problem of largest?.unbounded ?? [])
+          add([...opAt, 'body', ...problem.path], problem.message);
+        const maxInspected = WAF_BODY_INSPECTION_LIMITS[WAF_BODY_INSPECTION_LIMITS.length - 1];
+        if (largest?.bytes !== undefined && largest.bytes > maxInspected)
+          add(
+            [...opAt, 'body'],
+            `accepts bodies of up to ${largest.bytes} bytes; AWS WAF inspects at most ${maxInspected} bytes of a request body, so the broker cannot refuse larger ones: lower maxItems or maxLength`,
+          );
         const idField = str(op.idField) ?? str(ledger.partitionKey);
         if (idField) {
           const idSchema = obj(obj(body.properties)[idField]);

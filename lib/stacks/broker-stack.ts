@@ -7,6 +7,7 @@ import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
 import { acknowledge } from '../../policies/acknowledge';
 import {
+  brokerBodyLimitBytes,
   clientName,
   consumers,
   operationScope,
@@ -95,6 +96,8 @@ export class BrokerStack extends ZoneStack {
       accessTokenValidity: Duration.minutes(blueprint.broker.accessTokenValidityMinutes),
       throttle: blueprint.broker.throttle,
       wafRateLimitPerIp: blueprint.broker.wafRateLimitPerIp,
+      // Every valid command body passes the WAF, anything larger is blocked (DEC-018).
+      maxBodyBytes: brokerBodyLimitBytes(blueprint),
     });
 
     acknowledge(this.broker.api.restApi.node.findChild('CloudWatchRole'), {

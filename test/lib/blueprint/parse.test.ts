@@ -313,6 +313,32 @@ describe('back-office rules', () => {
     );
   });
 
+  test('fails when a body has no largest size, or one larger than AWS WAF inspects', () => {
+    const input = referenceInput() as any;
+    const body = input.backOffice.capabilities[0].operations[0].body;
+    delete body.properties.lines.maxItems;
+    delete body.properties.customerId.maxLength;
+    delete body.additionalProperties;
+    const at = 'backOffice.capabilities[0].operations[0].body';
+    expect(problemsOf(input).filter((p) => p.startsWith(at))).toEqual([
+      `${at}.additionalProperties: must be false: undeclared properties leave the body unbounded (received: undefined)`,
+    ]);
+    body.additionalProperties = false;
+    expect(problemsOf(input).filter((p) => p.startsWith(at))).toEqual([
+      `${at}.properties.customerId.maxLength: is missing: a string needs a maxLength (or an enum) to bound the body (received: undefined)`,
+      `${at}.properties.lines.maxItems: is missing: an array needs a maxItems to bound the body (received: undefined)`,
+    ]);
+    body.properties.customerId.maxLength = 64;
+    body.properties.lines.maxItems = 1000;
+    expect(problemsOf(input)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${at.replace(/[.[\]]/g, '\\$&')}: accepts bodies of up to \\d+ bytes; AWS WAF inspects at most 65536 bytes of a request body, so the broker cannot refuse larger ones: lower maxItems or maxLength`,
+        ),
+      ),
+    ]);
+  });
+
   test('fails when a command id is not a string', () => {
     const input = referenceInput() as any;
     input.backOffice.capabilities[0].operations[0].body.properties.orderId = { type: 'integer' };
