@@ -86,13 +86,26 @@ export class ConsumerCredentials extends Construct {
     }).unsafeUnwrap();
   }
 
-  /** An API Gateway API key with the secret's value. */
-  addApiKey(name: string): apigw.IApiKey {
-    return new apigw.ApiKey(this, 'ApiKey', {
+  /**
+   * An API Gateway API key with the secret's value, joined to `usagePlan` when given. Both are
+   * children of this construct (`ApiKey`, `UsagePlanKey`), so their ids follow the consumer, not
+   * the order consumers were added in (`UsagePlan.addApiKey` names the second key it gets after
+   * the key, the first one not).
+   */
+  addApiKey(name: string, usagePlan?: apigw.IUsagePlan): apigw.IApiKey {
+    const apiKey = new apigw.ApiKey(this, 'ApiKey', {
       apiKeyName: name,
       description: `${name}: identifies the consumer for its usage plan (authorisation is the OAuth token)`,
       value: this.apiKeyValue,
       enabled: true,
     });
+    if (usagePlan) {
+      new apigw.CfnUsagePlanKey(this, 'UsagePlanKey', {
+        keyId: apiKey.keyId,
+        keyType: 'API_KEY',
+        usagePlanId: usagePlan.usagePlanId,
+      });
+    }
+    return apiKey;
   }
 }

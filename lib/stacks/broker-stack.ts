@@ -6,7 +6,14 @@ import type { BackOfficeZone } from '../../constructs/back-office/back-office-zo
 import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
 import { acknowledge } from '../../policies/acknowledge';
-import { clientName, consumers, operationScope, physicalNamePrefix } from '../blueprint';
+import {
+  brokerBodyLimitBytes,
+  clientName,
+  consumers,
+  operationScope,
+  physicalNamePrefix,
+  SHARED_PRODUCT_TAGS,
+} from '../blueprint';
 import { brokerManifest } from '../contract/broker-manifest';
 import {
   brokerParameterNames,
@@ -37,7 +44,7 @@ export class BrokerStack extends ZoneStack {
         zone: 'integration',
         costCentre: blueprint.broker.costCentre,
         owner: blueprint.broker.owner,
-        product: 'broker',
+        product: SHARED_PRODUCT_TAGS.broker,
       },
     });
 
@@ -89,6 +96,8 @@ export class BrokerStack extends ZoneStack {
       accessTokenValidity: Duration.minutes(blueprint.broker.accessTokenValidityMinutes),
       throttle: blueprint.broker.throttle,
       wafRateLimitPerIp: blueprint.broker.wafRateLimitPerIp,
+      // Every valid command body passes the WAF, anything larger is blocked (DEC-018).
+      maxBodyBytes: brokerBodyLimitBytes(blueprint),
     });
 
     acknowledge(this.broker.api.restApi.node.findChild('CloudWatchRole'), {
