@@ -8,6 +8,7 @@ import {
 } from '../lib/blueprint';
 import { buildOfficeZones } from '../lib/stacks/office-zones';
 import { writeReports } from '../lib/reports';
+import { synthSummary } from '../lib/reports/readers';
 import { registerSecurityChecks } from '../lib/stacks/security';
 
 // The CDK app. `npx cdk synth` builds the reference blueprint; `-c blueprint=<file>` builds yours.
@@ -49,9 +50,11 @@ try {
   synthError = e;
 }
 // Reports for finance, security and IT go next to the templates, also when a check failed.
+let written: string[] = [];
 try {
-  writeReports({ outdir: app.outdir, blueprint, stacks, security });
+  written = writeReports({ outdir: app.outdir, blueprint, stacks, security });
 } catch (e) {
   fail(synthError ?? e);
 }
 if (synthError) fail(synthError);
+process.stderr.write(synthSummary(app.outdir, written));
