@@ -51,9 +51,9 @@ export function writeOfficeZonesPage(ctx: ReportContext): string[] {
 /**
  * Text in the picture is set this much smaller than Graphviz measured it. Graphviz estimates
  * text widths with Helvetica's metrics; a reader without Helvetica (Debian's Chromium has DejaVu
- * Sans, about a tenth wider) would otherwise see text run over the edges of its box.
+ * Sans, about an eighth wider) would otherwise see text run over the edges of its box.
  */
-export const SVG_TEXT_SCALE = 0.88;
+export const SVG_TEXT_SCALE = 0.85;
 
 /**
  * Graphviz's SVG document as an element to inline in HTML: no XML prolog, doctype or comments;

@@ -289,7 +289,7 @@ function graphHeader(id: string): string[] {
   const font = 'Helvetica,Arial,sans-serif';
   return [
     `digraph ${q(id)} {`,
-    `graph [id=${q(id)}, rankdir=LR, ranksep=1.1, nodesep=0.22, newrank=true, fontname="${font}", fontsize=13, fontcolor="${STYLE.text}", bgcolor="transparent", pad=0.2];`,
+    `graph [id=${q(id)}, rankdir=LR, ranksep=0.9, nodesep=0.22, newrank=true, fontname="${font}", fontsize=13, fontcolor="${STYLE.text}", bgcolor="transparent", pad=0.2];`,
     `node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="${font}", fontsize=11, fontcolor="${STYLE.text}", margin="0.22,0.1", penwidth=1.2];`,
     `edge [color="${STYLE.edge}", fontname="${font}", fontsize=10, fontcolor="${STYLE.text}", arrowsize=0.7];`,
   ];
