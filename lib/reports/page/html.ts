@@ -161,6 +161,18 @@ function costSection(model: PageModel, links: PageLinks): string {
       c.productBudgets,
     ),
     '<h3>Budgets by cost centre</h3>',
+    table(
+      "Monthly budgets by cost centre: the sum of its products' budgets and its own budget",
+      ['cost centre', 'products', 'product budgets USD', 'cost-centre budget USD', 'total USD'],
+      c.budgetsByCostCentre.map((b) => [
+        e(b.costCentre),
+        b.products.length ? b.products.map(e).join(', ') : '',
+        num(b.productBudgetsUsd),
+        b.costCentreBudgetUsd === undefined ? '' : num(b.costCentreBudgetUsd),
+        num(b.productBudgetsUsd + (b.costCentreBudgetUsd ?? 0)),
+      ]),
+    ),
+    '<h4>Back-office budgets</h4>',
     budgets(
       'Monthly back-office budgets on the cost-centre tag',
       'cost centre',

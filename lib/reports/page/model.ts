@@ -69,6 +69,16 @@ export interface PageBudget {
   readonly monthlyUsd: number;
 }
 
+/** The monthly budgets that watch one cost centre's spend. */
+export interface CostCentreBudgets {
+  readonly costCentre: string;
+  /** Products of the cost centre with a budget each. */
+  readonly products: readonly string[];
+  readonly productBudgetsUsd: number;
+  /** The cost centre's own budget (`backOffice.budgets`), if any. */
+  readonly costCentreBudgetUsd?: number;
+}
+
 /** Everything the page shows, computed once from the synthesized app and its reports' data. */
 export interface PageModel {
   readonly enterprise: string;
@@ -97,6 +107,8 @@ export interface PageModel {
     readonly untaggable: readonly UntaggableGroup[];
     readonly productBudgets: readonly PageBudget[];
     readonly costCentreBudgets: readonly PageBudget[];
+    /** Every budgeted cost centre: its products' budgets and its own (back-office) budget. */
+    readonly budgetsByCostCentre: readonly CostCentreBudgets[];
   };
   readonly security: SecurityResults;
   readonly accessPaths: AccessPathsRead;
@@ -181,6 +193,21 @@ export function pageModel(sources: PageSources): PageModel {
     });
   }
   const taggable = rows.filter((r) => r.taggable === 'yes');
+  const products = blueprint.frontOffice.products;
+  const ownBudgets = backOffice.budgets ?? [];
+  const budgetsByCostCentre = [
+    ...new Set([...products.map((p) => p.costCentre), ...ownBudgets.map((b) => b.costCentre)]),
+  ]
+    .sort()
+    .map((costCentre): CostCentreBudgets => {
+      const of = products.filter((p) => p.costCentre === costCentre);
+      return {
+        costCentre,
+        products: of.map((p) => p.name),
+        productBudgetsUsd: of.reduce((n, p) => n + p.monthlyBudgetUsd, 0),
+        costCentreBudgetUsd: ownBudgets.find((b) => b.costCentre === costCentre)?.monthlyBudgetUsd,
+      };
+    });
 
   return {
     enterprise: blueprint.enterprise,
@@ -218,6 +245,7 @@ export function pageModel(sources: PageSources): PageModel {
         alerts: b.notify ?? [backOffice.owner],
         monthlyUsd: b.monthlyBudgetUsd,
       })),
+      budgetsByCostCentre,
     },
     security: sources.security,
     accessPaths: sources.accessPaths,
