@@ -25,6 +25,8 @@ export function layoutSvg(dots: readonly string[]): GraphvizLayout {
     input: JSON.stringify(dots),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
+    // Hundreds of consumers lay out in seconds; a layout that hangs must not hang synth.
+    timeout: 300_000,
   });
   if (result.error) throw result.error;
   if (result.status !== 0) {

@@ -122,7 +122,7 @@ function costSection(model: PageModel, links: PageLinks): string {
       caption,
       [head, 'taggable', 'untaggable', 'total'],
       rows.map((r) => [
-        e(r.key),
+        head === 'zone' ? zoneName(model, r.key) : e(r.key),
         num(r.taggable),
         num(r.untaggable),
         num(r.taggable + r.untaggable),
@@ -301,6 +301,12 @@ function accessPathsSection(read: AccessPathsRead, links: PageLinks): string {
       ]),
     ),
   ].join('\n');
+}
+
+/** A zone tag value with the name the cost category gives it: `front-office (Front office)`. */
+function zoneName(model: PageModel, key: string): string {
+  const label = model.zones.find((z) => z.zone === key)?.label;
+  return label ? `${e(key)} (${e(label)})` : e(key);
 }
 
 /** The reason without its trailing `(ref DEC-00N)`, which has a column of its own. */

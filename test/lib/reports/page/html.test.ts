@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../../lib/blueprint';
+import type { AttributionRow } from '../../../../lib/reports/cost-attribution-report';
 import { AccessPathsRead, AccessPathsReport } from '../../../../lib/reports/page/access-paths';
 import { architecturePictures } from '../../../../lib/reports/page/architecture';
 import { renderPage } from '../../../../lib/reports/page/html';
@@ -19,10 +20,14 @@ const FIXTURE: AccessPathsReport = AccessPathsReport.parse(
 );
 
 /** The page of a blueprint without layout (a stand-in SVG per picture); no synth needed. */
-function pageOf(input: unknown, accessPaths: AccessPathsRead = { state: 'absent' }): string {
+function pageOf(
+  input: unknown,
+  accessPaths: AccessPathsRead = { state: 'absent' },
+  rows: AttributionRow[] = [],
+): string {
   const model = pageModel({
     blueprint: parseBlueprint(input),
-    rows: [],
+    rows,
     security: { validated: true, packs: [] },
     accessPaths,
   });
@@ -60,6 +65,33 @@ describe('renderPage', () => {
     expect(tables.length).toBeGreaterThan(6);
     for (const t of tables)
       expect(t).toMatch(/<caption>[^<]+<\/caption>\n<thead><tr><th scope="col">/);
+  });
+
+  test('names each zone with the value the cost category gives it', () => {
+    const row = { stack: 'S', constructPath: '', logicalId: 'Q', type: 'AWS::SQS::Queue' };
+    const tags = { product: 'broker', costCentre: 'CC-2000', owner: 'o', environment: 'dev' };
+    const page = pageOf(REFERENCE_BLUEPRINT, { state: 'absent' }, [
+      {
+        ...row,
+        ...tags,
+        zone: 'integration',
+        taggable: 'yes',
+        attribution: 'own tags',
+        missingKeys: [],
+      },
+      {
+        ...row,
+        ...tags,
+        zone: 'elsewhere',
+        taggable: 'yes',
+        attribution: 'own tags',
+        missingKeys: [],
+      },
+    ]);
+    expect(page).toContain(
+      '<tr><td>integration (Integration)</td><td>1</td><td>0</td><td>1</td></tr>',
+    );
+    expect(page).toContain('<tr><td>elsewhere</td><td>1</td><td>0</td><td>1</td></tr>');
   });
 
   test('escapes what the blueprint says', () => {
