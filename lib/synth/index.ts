@@ -1,0 +1,99 @@
+import { App } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import {
+  Blueprint,
+  BlueprintInput,
+  loadBlueprintFile,
+  parseBlueprint,
+  REFERENCE_BLUEPRINT,
+} from '../blueprint';
+import { writeReports } from '../reports';
+import { buildOfficeZones, OfficeZonesStacks } from '../stacks/office-zones';
+import { registerSecurityChecks, SecurityChecks } from '../stacks/security';
+
+/** What to synthesize and where. */
+export interface SynthOfficeZonesOptions {
+  /**
+   * The blueprint as an object (typed as `BlueprintInput`, or already parsed), checked like a file.
+   * Give this or `blueprintFile`, not both.
+   * @default - the reference blueprint (Northwind Retail), unless `blueprintFile` is given
+   */
+  readonly blueprint?: BlueprintInput;
+  /**
+   * A blueprint file (`.json`, `.yaml` or `.yml`), relative to the working directory.
+   * @default - `blueprint`
+   */
+  readonly blueprintFile?: string;
+  /**
+   * The app to build the stacks in. Its `outdir` receives the templates and the reports.
+   * @default - a new `App`, which takes its output directory and context from the CDK CLI
+   */
+  readonly app?: App;
+  /**
+   * Registers the security gate (cdk-nag's AwsSolutions and the Office Zones boundary pack):
+   * any unacknowledged finding then fails synth.
+   * @default true
+   */
+  readonly securityGate?: boolean;
+}
+
+/** What a synthesis built and wrote. */
+export interface OfficeZonesSynthesis {
+  readonly app: App;
+  readonly blueprint: Blueprint;
+  readonly stacks: OfficeZonesStacks;
+  /** The security packs that ran, each with the rules it checked; absent without the gate. */
+  readonly security?: SecurityChecks;
+  /** The cloud assembly: the templates and `validation-report.json`. */
+  readonly assembly: CloudAssembly;
+  /** The reports written next to the templates, as file names inside `app.outdir`. */
+  readonly reports: readonly string[];
+}
+
+/**
+ * Builds a whole enterprise from a blueprint: every stack (`buildOfficeZones`), the security gate
+ * (`registerSecurityChecks`), then synthesizes the app and writes the reports for finance,
+ * security and IT into its output directory.
+ *
+ * The reports are written also when synth fails (a finding of the gate), so that a reviewer can
+ * read why; the synth error is thrown after them.
+ *
+ * @throws BlueprintError when the blueprint has problems (all of them, by path and value), before
+ *   any stack is built
+ */
+export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZonesSynthesis {
+  if (options.blueprint !== undefined && options.blueprintFile !== undefined)
+    throw new TypeError('synthOfficeZones: give either blueprint or blueprintFile, not both');
+  const blueprint =
+    options.blueprintFile !== undefined
+      ? loadBlueprintFile(options.blueprintFile)
+      : options.blueprint !== undefined
+        ? parseBlueprint(options.blueprint)
+        : parseBlueprint(REFERENCE_BLUEPRINT, 'the reference blueprint');
+  const app = options.app ?? new App();
+  const stacks = buildOfficeZones(app, blueprint);
+  const security =
+    (options.securityGate ?? true) ? registerSecurityChecks(app, blueprint) : undefined;
+
+  let assembly: CloudAssembly | undefined;
+  let synthError: unknown;
+  try {
+    assembly = app.synth();
+  } catch (e) {
+    synthError = e;
+  }
+  let reports: string[];
+  try {
+    reports = writeReports({
+      outdir: app.outdir,
+      blueprint,
+      stacks,
+      ...(security ? { security } : {}),
+    });
+  } catch (e) {
+    // A report that cannot be written after a failed synth is a consequence; say the cause.
+    throw synthError ?? e;
+  }
+  if (synthError !== undefined || assembly === undefined) throw synthError;
+  return { app, blueprint, stacks, ...(security ? { security } : {}), assembly, reports };
+}
