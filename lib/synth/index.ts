@@ -8,6 +8,7 @@ import {
   REFERENCE_BLUEPRINT,
 } from '../blueprint';
 import { writeReports } from '../reports';
+import { readSecurityResults } from '../reports/security-findings';
 import { buildOfficeZones, OfficeZonesStacks } from '../stacks/office-zones';
 import { registerSecurityChecks, SecurityChecks } from '../stacks/security';
 
@@ -50,6 +51,29 @@ export interface OfficeZonesSynthesis {
   readonly reports: readonly string[];
 }
 
+/** The security gate refused a synth: findings that are not acknowledged, warnings included. */
+export class SecurityGateError extends Error {
+  constructor(
+    readonly findings: readonly {
+      readonly findingId: string;
+      readonly severity: string;
+      readonly constructPath: string;
+      readonly fix?: string;
+    }[],
+  ) {
+    super(
+      `the security gate found ${findings.length} unacknowledged finding${findings.length === 1 ? '' : 's'} (warnings fail too; see security-report.md):\n` +
+        findings
+          .map(
+            (f) =>
+              `  ${f.findingId} (${f.severity}) at ${f.constructPath}${f.fix ? `\n    fix: ${f.fix}` : ''}`,
+          )
+          .join('\n'),
+    );
+    this.name = 'SecurityGateError';
+  }
+}
+
 /**
  * Builds a whole enterprise from a blueprint: every stack (`buildOfficeZones`), the security gate
  * (`registerSecurityChecks`), then synthesizes the app and writes the reports for finance,
@@ -60,6 +84,8 @@ export interface OfficeZonesSynthesis {
  *
  * @throws BlueprintError when the blueprint has problems (all of them, by path and value), before
  *   any stack is built
+ * @throws SecurityGateError when the gate finds anything not acknowledged, warnings included
+ *   (aws-cdk-lib itself fails synth on error-level findings only)
  */
 export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZonesSynthesis {
   if (options.blueprint !== undefined && options.blueprintFile !== undefined)
@@ -95,5 +121,16 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
     throw synthError ?? e;
   }
   if (synthError !== undefined || assembly === undefined) throw synthError;
+  if (security) {
+    // aws-cdk-lib fails synth only on error-level findings; the gate fails on any finding that is
+    // not acknowledged, warnings included, as the security report counts them.
+    const open = readSecurityResults({
+      outdir: app.outdir,
+      blueprint,
+      stacks,
+      security,
+    }).packs.flatMap((pack) => pack.findings);
+    if (open.length > 0) throw new SecurityGateError(open);
+  }
   return { app, blueprint, stacks, ...(security ? { security } : {}), assembly, reports };
 }

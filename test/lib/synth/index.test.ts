@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { BlueprintError } from '../../../lib/blueprint';
-import { synthOfficeZones } from '../../../lib/synth';
+import { SecurityGateError, synthOfficeZones } from '../../../lib/synth';
 import { CDK_CONTEXT, errorOf, referenceInput } from '../../helpers';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -74,5 +74,39 @@ describe('synthOfficeZones', () => {
     expect(message).toContain('AwsSolutions-SQS4');
     const report = fs.readFileSync(path.join(outdir, 'security-report.md'), 'utf8');
     expect(report).toContain('AwsSolutions-SQS4');
+  });
+});
+
+describe('the security gate of synthOfficeZones', () => {
+  let outdir: string;
+  beforeEach(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-gate-warning-'));
+  });
+  afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('fails when a warning-level finding is open, as the security report says, with its fix', () => {
+    // A web product without `countries`: AwsSolutions-CFR1 (no geo restriction) is a warning,
+    // which aws-cdk-lib alone would let through.
+    const input: any = referenceInput();
+    delete input.frontOffice.products[1].components.web.countries;
+    let error: unknown;
+    try {
+      synthOfficeZones({ app: appIn(outdir), blueprint: input });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SecurityGateError);
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      /^the security gate found 1 unacknowledged finding \(warnings fail too/,
+    );
+    expect(message).toContain(
+      'AwsSolutions-CFR1 (warning) at OfficeZones-dev-Product-loyalty/Product/Web/Distribution/Resource\n    fix: ',
+    );
+    const report = fs.readFileSync(path.join(outdir, 'security-report.md'), 'utf8');
+    expect(report).toContain('Failed: 1 open finding');
+    const row = report.split('\n').find((line) => line.startsWith('| `AwsSolutions-CFR1`'));
+    const fix = row?.split('|').at(-2)?.trim();
+    expect(fix).toMatch(/Geo restriction/);
   });
 });
