@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import jest from 'eslint-plugin-jest';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', '**/*.d.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      '**/node_modules/',
+      'cdk.out/',
+      '**/cdk.out/',
+      'dist/',
+      'docs/api/',
+      'coverage/',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

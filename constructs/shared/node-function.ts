@@ -3,14 +3,21 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { handlerCode } from './handler-code';
 
 export interface NodeFunctionProps {
-  /** The TypeScript file of the handler. */
+  /**
+   * The TypeScript file of the handler, e.g. `path.join(__dirname, 'handlers', 'orders.ts')`.
+   * Where the folder `handlers/orders/` holds a prebundled `index.js` (as in the npm package), that
+   * is deployed and the `.ts` file need not exist; otherwise the file is bundled with esbuild.
+   */
   readonly entry: string;
-  /** @default 'handler' */
+  /**
+   * The name of the handler function the entry exports.
+   * @default 'handler'
+   */
   readonly handler?: string;
   readonly description?: string;
   /** @default - none */
@@ -46,14 +53,15 @@ export interface NodeFunctionProps {
 }
 
 /**
- * A Node.js Lambda function with Office Zones defaults, bundled by the project's esbuild (no
- * Docker, no network at synth).
+ * A Node.js Lambda function with Office Zones defaults, its handler bundled without Docker and
+ * without the network: prebundled in the npm package, bundled by esbuild (with a cache keyed by
+ * the handler's sources) in a checkout of the repository.
  *
  * Default settings: the newest Node.js runtime, arm64, X-Ray tracing, JSON logs into its own
  * log group (kept one year), a role of its own with only the permissions it is given, the AWS SDK
  * bundled (not taken from the runtime), minified with source maps.
  */
-export class NodeFunction extends nodejs.NodejsFunction {
+export class NodeFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       encryptionKey: props.logKey,
@@ -92,8 +100,8 @@ export class NodeFunction extends nodejs.NodejsFunction {
     }
 
     super(scope, id, {
-      entry: props.entry,
-      handler: props.handler ?? 'handler',
+      code: handlerCode(scope, id, props.entry, lambda.Runtime.NODEJS_LATEST),
+      handler: `index.${props.handler ?? 'handler'}`,
       description: props.description,
       environment: props.environment,
       runtime: lambda.Runtime.NODEJS_LATEST,
@@ -111,17 +119,6 @@ export class NodeFunction extends nodejs.NodejsFunction {
       securityGroups: props.securityGroups,
       allowPublicSubnet: false,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        // The AWS SDK is bundled, not taken from the runtime: the function runs the SDK version it
-        // was tested with, whatever the newest runtime ships.
-        externalModules: [],
-        forceDockerBundling: false,
-        // esbuild's output summary (file sizes, timing) is a block per function on every synth;
-        // warnings and errors still show.
-        logLevel: nodejs.LogLevel.WARNING,
-      },
     });
   }
 }

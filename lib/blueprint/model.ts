@@ -23,11 +23,11 @@ const name = () =>
 const email = (description: string) =>
   z.email({ error: 'must be an email address' }).meta({ description });
 
+/** Free text that must say something: a blank value declares nothing. */
+const text = (max: number) => z.string().regex(/\S/, 'must not be blank').max(max);
+
 const costCentre = () =>
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .meta({ description: 'The cost centre finance charges, e.g. `CC-3100`.' });
+  text(256).meta({ description: 'The cost centre finance charges, e.g. `CC-3100`.' });
 
 /** The entry of `maintainers` and `operators` that stands for the account the back office is deployed to. */
 export const THIS_ACCOUNT = 'this-account';
@@ -134,7 +134,7 @@ const Capability = z
     name: name().meta({
       description: 'The capability, e.g. `orders`. Also its OAuth resource server.',
     }),
-    description: z.string().min(1).max(256),
+    description: text(256),
     owner: email('Who runs this system of record.'),
     costCentre: costCentre().optional().meta({
       description: "The cost centre of this capability's run cost. Default: the back office's.",
@@ -197,10 +197,11 @@ const Throttle = z
 const Partner = z
   .strictObject({
     name: name(),
-    description: z.string().max(256).optional(),
+    description: text(256).optional(),
     owner: email('Who at the enterprise is accountable for this partner.'),
     scopes: z
       .array(z.string())
+      .min(1, 'needs at least one scope: a partner without one could call nothing')
       .meta({ description: 'The scopes it may use, e.g. `catalog/read`.' }),
     throttle: Throttle.optional(),
   })
@@ -263,7 +264,7 @@ const Api = z
               'The token issuer, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123`.',
           }),
         audiences: z
-          .array(z.string().min(1))
+          .array(text(256))
           .min(1, 'needs at least one audience')
           .meta({ description: 'Accepted audiences (Cognito: app client ids).' }),
       })
@@ -294,7 +295,7 @@ const Product = z
         `${NAME_MESSAGE}, so that it can end a stack name (<stackPrefix>-<environment>-Product-<name>)`,
       )
       .meta({ description: 'The product, e.g. `web-shop`. Also its stack name suffix.' }),
-    description: z.string().max(256).optional(),
+    description: text(256).optional(),
     owner: email('The product owner; receives budget alerts.'),
     costCentre: costCentre(),
     monthlyBudgetUsd: monthlyBudgetUsd(
@@ -331,7 +332,7 @@ const AccountQuotasSchema = z.strictObject({
 export const BlueprintSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    enterprise: z.string().min(1).max(128).meta({ description: 'The enterprise, for reports.' }),
+    enterprise: text(128).meta({ description: 'The enterprise, for reports.' }),
     environment: z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be 1 to 16 lower-case letters, digits or hyphens')

@@ -315,6 +315,13 @@ export function checkBlueprintRules(input: unknown): Problem[] {
         'a product needs at least one of web, api or data',
       );
     }
+    // An API serves the broker operations its product consumes: without any it has no routes.
+    if (components.api !== undefined && arr(p.consumes).length === 0) {
+      add(
+        ['frontOffice', 'products', i, 'consumes'],
+        'is empty, but the product has an api: its routes are the broker operations it consumes, so it would have none; consume a scope or remove components.api',
+      );
+    }
   });
 
   // Quotas of the one user pool and the one REST API the broker runs.

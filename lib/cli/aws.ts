@@ -141,6 +141,21 @@ export class AwsCallError extends Error {
     this.errorName = errorName(cause);
   }
 
+  /**
+   * Whether the call failed because of how the CLI is set up (no region, no usable or expired
+   * credentials) rather than because of what it asked: the fix is then the user's, not a flag's.
+   */
+  get isSetupProblem(): boolean {
+    const e = shape(this.cause);
+    const detail = e.message ? firstLine(e.message) : this.errorName;
+    return (
+      this.errorName.endsWith('ProviderError') ||
+      /Region is missing/i.test(detail) ||
+      EXPIRED.has(this.errorName) ||
+      REJECTED.has(this.errorName)
+    );
+  }
+
   /** The one line a user reads. Never includes a request or response body. */
   describe(): string {
     const e = shape(this.cause);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { type ApiKeyInfo, type BrokerApiKeys, clientNamePrefixes } from './api-keys';
 import { AwsCallError, describeFailure } from './aws';
 import { CliError } from './errors';
-import type { DeclaredConsumer } from './manifest';
+import type { CliManifest, DeclaredConsumer } from './manifest';
 import { type CliIo, list, table, write, writePrivateFile } from './output';
 import type { AppClient, BrokerPool } from './pool';
 
@@ -88,15 +88,22 @@ export interface OnboardOptions {
   readonly out?: string;
 }
 
-function declaredNamed(pool: BrokerPool, name: string): DeclaredConsumer | undefined {
-  return pool.manifest.consumers.find((c) => c.clientName === name || c.name === name);
+function declaredNamed(manifest: CliManifest, name: string): DeclaredConsumer | undefined {
+  return manifest.consumers.find((c) => c.clientName === name || c.name === name);
 }
 
-/** Checks a name and scopes against the rules and the manifest; every problem in one message. */
-function checkOnboarding(pool: BrokerPool, name: string, scopes: readonly string[]): string[] {
+/**
+ * What is wrong with an onboarding request, from the manifest alone (no AWS call): the name's
+ * rules, scopes the broker offers, and names the blueprint declares. Every problem, in order.
+ */
+export function onboardingProblems(
+  manifest: CliManifest,
+  name: string,
+  scopes: readonly string[],
+): string[] {
   const problems: string[] = [];
   if (!NAME.test(name)) problems.push(`name ${JSON.stringify(name)} ${NAME_RULE}`);
-  const offered = pool.manifest.scopes.map((s) => s.scope);
+  const offered = manifest.scopes.map((s) => s.scope);
   if (scopes.length === 0) {
     problems.push(`--scopes needs at least one scope (offered: ${offered.join(', ')})`);
   }
@@ -111,13 +118,45 @@ function checkOnboarding(pool: BrokerPool, name: string, scopes: readonly string
     }
     seen.add(scope);
   }
-  const declared = declaredNamed(pool, name);
+  const declared = declaredNamed(manifest, name);
   if (declared) {
     problems.push(
       `${name} is declared in the blueprint as ${declared.clientName}; its app client comes from the broker stack`,
     );
   }
   return problems;
+}
+
+/** Refuses, from the manifest alone, an onboarding that cannot be done. */
+export function checkOnboarding(
+  manifest: CliManifest,
+  name: string,
+  scopes: readonly string[],
+): void {
+  const problems = onboardingProblems(manifest, name, scopes);
+  if (problems.length > 0) {
+    throw new CliError(`cannot onboard ${JSON.stringify(name)}: ${problems.join('; ')}`);
+  }
+}
+
+/** Refuses, from the manifest alone, to rotate a product's secret (the broker stack owns it). */
+export function checkRotation(manifest: CliManifest, name: string): void {
+  const declared = declaredNamed(manifest, name);
+  if (declared?.kind === 'product') {
+    throw new CliError(
+      `${declared.clientName} is a product the blueprint declares: the broker stack delivers its credentials to the product's runtime, so a secret rotated here would not reach it; rotate it through the broker stack`,
+    );
+  }
+}
+
+/** Refuses, from the manifest alone, to revoke a consumer the blueprint declares. */
+export function checkRevocation(manifest: CliManifest, name: string): void {
+  const declared = declaredNamed(manifest, name);
+  if (declared) {
+    throw new CliError(
+      `${declared.clientName} is declared in the blueprint (${declared.kind} ${declared.name}): revoking it is a change to the blueprint; remove it there and deploy the broker stack ${manifest.brokerStack}`,
+    );
+  }
 }
 
 /** Resolves `--out` and refuses, before anything is created, a file that exists or cannot be made. */
@@ -249,10 +288,7 @@ export async function onboardConsumer(
   name: string,
   options: OnboardOptions,
 ): Promise<void> {
-  const problems = checkOnboarding(pool, name, options.scopes);
-  if (problems.length > 0) {
-    throw new CliError(`cannot onboard ${JSON.stringify(name)}: ${problems.join('; ')}`);
-  }
+  checkOnboarding(pool.manifest, name, options.scopes);
   const file = checkOut(io, options.out);
   const clientName = `${pool.manifest.onboardedClientPrefix}${name}`;
   const existing = await pool.clientsNamed(clientName);
@@ -335,7 +371,7 @@ interface Target {
  * name or client name; any other exact client name finds an unknown client.
  */
 async function findTarget(pool: BrokerPool, name: string): Promise<Target> {
-  const declared = declaredNamed(pool, name);
+  const declared = declaredNamed(pool.manifest, name);
   if (declared) {
     return {
       clientName: declared.clientName,
@@ -375,12 +411,7 @@ export async function rotateConsumer(
   name: string,
   options: RotateOptions,
 ): Promise<void> {
-  const declared = declaredNamed(pool, name);
-  if (declared?.kind === 'product') {
-    throw new CliError(
-      `${declared.clientName} is a product the blueprint declares: the broker stack delivers its credentials to the product's runtime, so a secret rotated here would not reach it; rotate it through the broker stack`,
-    );
-  }
+  checkRotation(pool.manifest, name);
   const target = await findTarget(pool, name);
   if (target.clients.length === 0) throw noSuchClient(pool, target);
   if (options.retirePrevious) return retirePrevious(pool, io, target);
@@ -536,12 +567,7 @@ export async function revokeConsumer(
   name: string,
   options: RevokeOptions,
 ): Promise<void> {
-  const declared = declaredNamed(pool, name);
-  if (declared) {
-    throw new CliError(
-      `${declared.clientName} is declared in the blueprint (${declared.kind} ${declared.name}): revoking it is a change to the blueprint; remove it there and deploy the broker stack ${pool.manifest.brokerStack}`,
-    );
-  }
+  checkRevocation(pool.manifest, name);
   // Known before anything is deleted: which API the consumer's key belongs to.
   const api = await keys.api();
   const target = await findTarget(pool, name);

@@ -48,6 +48,12 @@ export async function resolveDeployed(
     found = await aws.parameter(parameter);
   } catch (e) {
     const reason = e instanceof AwsCallError ? e.describe() : String(e);
+    // No region or no credentials: that is what to fix first, and every later call needs it too.
+    if (e instanceof AwsCallError && e.isSetupProblem) {
+      throw new CliError(
+        `${reason} (needed to read the ${value.what} from the SSM parameter ${parameter}, or pass ${value.flag})`,
+      );
+    }
     throw new CliError(
       `no ${value.what}: pass ${value.flag} (reading the SSM parameter ${parameter} failed: ${reason})`,
     );

@@ -8,9 +8,17 @@ import {
   describeFailure,
   type RetryTiming,
 } from './aws';
-import { listConsumers, onboardConsumer, revokeConsumer, rotateConsumer } from './consumers';
+import {
+  checkOnboarding,
+  checkRevocation,
+  checkRotation,
+  listConsumers,
+  onboardConsumer,
+  revokeConsumer,
+  rotateConsumer,
+} from './consumers';
 import { EXIT, oneLine } from './errors';
-import { DEFAULT_MANIFEST, loadManifest, SSM_MANIFEST_PREFIX } from './manifest';
+import { type CliManifest, DEFAULT_MANIFEST, loadManifest, SSM_MANIFEST_PREFIX } from './manifest';
 import type { CliIo } from './output';
 import { BrokerPool, resolvePoolId } from './pool';
 import { smoke, SMOKE_DEFAULTS } from './smoke';
@@ -177,6 +185,8 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
   const withPool =
     <A extends unknown[]>(
       action: (pool: BrokerPool, keys: BrokerApiKeys, ...args: A) => Promise<number | void>,
+      /** Checks the command's input against the manifest before any call to AWS. */
+      precheck?: (manifest: CliManifest, ...args: A) => void,
     ) =>
     async (...args: A) => {
       const command = args[args.length - 1] as Command;
@@ -192,6 +202,7 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
       );
       try {
         const { manifest, source } = await loadManifest(g.manifest, io.cwd, aws);
+        precheck?.(manifest, ...args);
         const ref = await resolvePoolId(g.userPoolId, manifest, source, aws);
         const pool = new BrokerPool(aws, ref, manifest);
         await pool.verify();
@@ -272,8 +283,10 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
       ),
     )
     .action(
-      withPool((pool, keys, name: string, opts: { scopes: string[]; out?: string }) =>
-        onboardConsumer(pool, keys, io, name, { scopes: opts.scopes, out: opts.out }),
+      withPool(
+        (pool, keys, name: string, opts: { scopes: string[]; out?: string }) =>
+          onboardConsumer(pool, keys, io, name, { scopes: opts.scopes, out: opts.out }),
+        (manifest, name, opts) => checkOnboarding(manifest, name, opts.scopes),
       ),
     );
 
@@ -293,11 +306,13 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
       ),
     )
     .action(
-      withPool((pool, _keys, name: string, opts: { retirePrevious?: boolean; out?: string }) =>
-        rotateConsumer(pool, io, name, {
-          retirePrevious: opts.retirePrevious === true,
-          out: opts.out,
-        }),
+      withPool(
+        (pool, _keys, name: string, opts: { retirePrevious?: boolean; out?: string }) =>
+          rotateConsumer(pool, io, name, {
+            retirePrevious: opts.retirePrevious === true,
+            out: opts.out,
+          }),
+        (manifest, name) => checkRotation(manifest, name),
       ),
     );
 
@@ -313,8 +328,10 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
     )
     .addHelpText('after', example('consumers revoke acme'))
     .action(
-      withPool((pool, keys, name: string, opts: { clientId?: string }) =>
-        revokeConsumer(pool, keys, io, name, { clientId: opts.clientId }),
+      withPool(
+        (pool, keys, name: string, opts: { clientId?: string }) =>
+          revokeConsumer(pool, keys, io, name, { clientId: opts.clientId }),
+        (manifest, name) => checkRevocation(manifest, name),
       ),
     );
 

@@ -93,6 +93,11 @@ export function readSecurityResults(ctx: ReportContext): SecurityResults {
 
   const packs = names.map((name): PackResult => {
     const plugin = plugins.find((p) => p.pluginName === name);
+    const recorded = ctx.security?.packs.find((p) => p.name === name)?.rulesRun() ?? [];
+    const fixOf = (ruleId: string) => {
+      const rule = recorded.find((r) => r.id === ruleId);
+      return rule ? (rule.fix ?? rule.explanation) : undefined;
+    };
     const toFindings = (
       list: (ViolationJson & { reason?: string; acknowledgedAt?: string })[] | undefined,
       acknowledged: boolean,
@@ -105,7 +110,8 @@ export function readSecurityResults(ctx: ReportContext): SecurityResults {
           severity:
             v.severity === 'custom' ? (v.customSeverity ?? 'warning') : (v.severity ?? 'error'),
           description: v.description,
-          fix: v.suggestedFix,
+          // cdk-nag gives no suggested fix; the rule's own fix, else its explanation, says what to do.
+          fix: v.suggestedFix || fixOf(v.ruleName.replace(/\[.*\]$/s, '')),
           acknowledgment: acknowledged
             ? {
                 reason: v.reason ?? '',
@@ -117,7 +123,6 @@ export function readSecurityResults(ctx: ReportContext): SecurityResults {
       );
     const findings = toFindings(plugin?.violations, false);
     const acknowledged = toFindings(plugin?.suppressedViolations, true);
-    const recorded = ctx.security?.packs.find((p) => p.name === name)?.rulesRun() ?? [];
     const rules = [...recorded];
     for (const f of [...findings, ...acknowledged]) {
       if (!rules.some((r) => r.id === f.ruleId)) {

@@ -74,12 +74,14 @@ describe('bin/app.ts', () => {
     fs.rmSync(dir, { recursive: true, force: true });
     expect(status).toBe(1);
     expect(stderr).toContain('broken.yaml is not a valid Office Zones blueprint (3 problems):');
-    expect(stderr).toContain('frontOffice.products[0].costCentre: must match ^CC-[0-9]{4}$');
     expect(stderr).toContain(
-      'frontOffice.products[0].consumes[1]: product cake-shop consumes scope cakes/read, which no capability offers',
+      'frontOffice.products[0] (cake-shop).costCentre: must match ^CC-[0-9]{4}$',
     );
     expect(stderr).toContain(
-      'frontOffice.products[0].colour: is not a known key (received: "pink")',
+      'frontOffice.products[0] (cake-shop).consumes[1]: product cake-shop consumes scope cakes/read, which no capability offers',
+    );
+    expect(stderr).toContain(
+      'frontOffice.products[0] (cake-shop).colour: is not a known key (received: "pink")',
     );
     expect(stderr).not.toMatch(/\s+at .+:\d+:\d+/);
     expect(files.filter((f) => f.endsWith('.template.json'))).toEqual([]);

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 import {
+  BlueprintError,
   blueprintJsonSchema,
   loadBlueprintFile,
   parseBlueprint,
@@ -102,15 +103,21 @@ describe('parseBlueprint', () => {
     );
   });
 
-  test('fails on an unknown key, however deep', () => {
+  test('fails on an unknown key, however deep, and suggests the key it most likely meant', () => {
     const input = referenceInput() as any;
     input.frontOffice.products[0].costCenter = 'CC-3100';
+    input.frontOffice.products[0].components.api.MemoryMB = 512;
     input.brokr = {};
+    input.colour = 'pink';
     const problems = problemsOf(input);
-    expect(problems).toContain(
-      'frontOffice.products[0].costCenter: is not a known key (received: "CC-3100")',
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'frontOffice.products[0].costCenter: is not a known key; did you mean costCentre? (received: "CC-3100")',
+        'frontOffice.products[0].components.api.MemoryMB: is not a known key; did you mean memoryMb? (received: 512)',
+        'brokr: is not a known key; did you mean broker? (received: {})',
+        'colour: is not a known key (received: "pink")',
+      ]),
     );
-    expect(problems).toContain('brokr: is not a known key (received: {})');
   });
 
   test('lists every problem at once, structural and semantic', () => {
@@ -121,10 +128,11 @@ describe('parseBlueprint', () => {
     input.extra = true;
     const message = errorOf(() => parseBlueprint(input, 'shop.yaml'));
     expect(message).toMatch(/^shop\.yaml is not a valid Office Zones blueprint \(4 problems\):/);
-    expect(message).toContain('frontOffice.products[0].costCentre');
-    expect(message).toContain('frontOffice.products[1].consumes[0]');
+    // Named lists name their items, so a reader need not count.
+    expect(message).toContain('frontOffice.products[0] (web-shop).costCentre');
+    expect(message).toContain('frontOffice.products[1] (loyalty).consumes[0]');
     expect(message).toContain(
-      'backOffice.capabilities[0].change.reference: must be a change ticket id',
+      'backOffice.capabilities[0] (orders).change.reference: must be a change ticket id',
     );
     expect(message).toContain('extra: is not a known key');
     expect(message).not.toMatch(/\n\s+at /); // no stack trace in the message
@@ -233,15 +241,37 @@ describe('loadBlueprintFile', () => {
     expect(loadBlueprintFile(jsonFile)).toEqual(parseBlueprint(REFERENCE_BLUEPRINT));
   });
 
-  test('fails with one line when the file is missing or unparseable', () => {
-    expect(errorOf(() => loadBlueprintFile(path.join(dir, 'nope.yaml')))).toContain(
-      '(file): cannot be read: no such file',
+  test('fails when the file is missing, saying which file it looked for', () => {
+    const missing = path.join(dir, 'nope.yaml');
+    expect(errorOf(() => loadBlueprintFile(missing))).toBe(
+      `Cannot read the blueprint file ${missing}:\n  (file): no such file (received: ${JSON.stringify(missing)})`,
     );
+    const relative = path.relative(process.cwd(), missing);
+    expect(errorOf(() => loadBlueprintFile(relative))).toContain(
+      `Cannot read the blueprint file ${missing}:`,
+    );
+    expect(errorOf(() => loadBlueprintFile(dir))).toContain('(file): is a directory, not a file');
+  });
+
+  test('fails when the JSON is broken, with the line, the column and the code there', () => {
     const broken = path.join(dir, 'broken.json');
-    fs.writeFileSync(broken, '{ "enterprise": ');
-    expect(errorOf(() => loadBlueprintFile(broken))).toMatch(
-      /broken\.json is not a valid Office Zones blueprint \(1 problem\):\n {2}\(file\): is not valid JSON/,
+    fs.writeFileSync(broken, '{\n  "enterprise": "Acme",\n  "environment" "dev"\n}\n');
+    const message = errorOf(() => loadBlueprintFile(broken));
+    expect(message).toMatch(/^broken\.json is not valid JSON \(.*broken\.json\):\n/);
+    expect(message).toContain('  (file) line 3, column 17: ');
+    expect(message).toContain('(received: "\\"environment\\" \\"dev\\"")');
+    expect(message).toContain('\n        "environment" "dev"\n                      ^');
+  });
+
+  test('fails when the YAML is broken, with every error, its line and the code there', () => {
+    const broken = path.join(dir, 'broken.yaml');
+    fs.writeFileSync(broken, 'enterprise: Acme\nenvironment: dev: prod\nbroker: [a, b\n');
+    const message = errorOf(() => loadBlueprintFile(broken));
+    expect(message).toMatch(/^broken\.yaml is not valid YAML \(.*broken\.yaml\):\n/);
+    expect(message).toContain(
+      '  (file) line 2, column 14: Nested mappings are not allowed in compact mappings (received: "environment: dev: prod")\n      environment: dev: prod\n                   ^',
     );
+    expect(message).toMatch(/\n {2}\(file\) line 4, column 1: Flow sequence/);
   });
 });
 
@@ -380,4 +410,114 @@ test('fails when a section is missing, saying what it must be', () => {
     'broker: is required (an object) (received: undefined)',
     'frontOffice: must be an object (received: [])',
   ]);
+});
+
+describe('parseBlueprint, called from code', () => {
+  // Every value a TypeScript caller can build gets the problem a file would, never a TypeError.
+  const refusal = (change: (input: any) => void) => {
+    const input = referenceInput() as any;
+    change(input);
+    let error: unknown;
+    try {
+      parseBlueprint(input);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BlueprintError);
+    return (error as BlueprintError).problems.map(
+      (p) => `${p.path}: ${p.message} (received: ${p.received})`,
+    );
+  };
+
+  test('fails when a list holds undefined or a hole, naming the item', () => {
+    const maybeProduct: any = undefined;
+    expect(
+      refusal((input) => {
+        input.frontOffice.products.push(maybeProduct);
+        // A list with a hole at index 0, as `new Array(2)` or `[, partner]` makes it.
+        input.broker.partners = new Array(2);
+        input.broker.partners[1] = {
+          name: 'acme',
+          owner: 'it@acme.example',
+          scopes: ['orders/read'],
+        };
+      }),
+    ).toEqual([
+      'broker.partners[0]: is an empty item of the list (a hole or undefined): remove it or give an object (received: undefined)',
+      'frontOffice.products[2]: is an empty item of the list (a hole or undefined): remove it or give an object (received: undefined)',
+    ]);
+  });
+
+  test('fails when a value is a function, a bigint, a Map or NaN, saying what it is', () => {
+    expect(
+      refusal((input) => {
+        input.enterprise = () => 'Acme';
+        input.frontOffice.products[0].monthlyBudgetUsd = 10n;
+        input.frontOffice.products[1].monthlyBudgetUsd = NaN;
+        input.frontOffice.products[0].consumes = new Map();
+      }),
+    ).toEqual([
+      'enterprise: must be a string (received: a function)',
+      'frontOffice.products[0].monthlyBudgetUsd: must be a number (received: 10n)',
+      'frontOffice.products[0].consumes: must be an array (received: a Map of 0 entries)',
+      'frontOffice.products[1].monthlyBudgetUsd: must be a number (received: NaN)',
+    ]);
+  });
+
+  test('fails when the blueprint refers back to itself or a property cannot be read', () => {
+    expect(
+      refusal((input) => {
+        input.frontOffice.products[0].components.web.self = input.frontOffice;
+        Object.defineProperty(input, 'environment', {
+          enumerable: true,
+          get: () => {
+            throw new Error('not loaded yet');
+          },
+        });
+      }),
+    ).toEqual([
+      'environment: cannot be read: not loaded yet (received: a property that throws)',
+      'frontOffice.products[0].components.web.self: refers back to frontOffice (a cycle): a blueprint is a tree (received: a cycle)',
+    ]);
+  });
+});
+
+describe('declarations that would do nothing', () => {
+  test('fails when a product has an api but consumes nothing', () => {
+    const input = referenceInput() as any;
+    input.frontOffice.products[0].consumes = [];
+    expect(problemsOf(input)).toEqual([
+      'frontOffice.products[0].consumes: is empty, but the product has an api: its routes are the broker operations it consumes, so it would have none; consume a scope or remove components.api (received: [])',
+    ]);
+  });
+
+  test('fails when a partner may use no scope', () => {
+    const input = referenceInput() as any;
+    input.broker.partners = [{ name: 'acme', owner: 'it@acme.example', scopes: [] }];
+    expect(problemsOf(input)).toEqual([
+      'broker.partners[0].scopes: needs at least one scope: a partner without one could call nothing (received: [])',
+    ]);
+  });
+
+  test('fails when a name or description is blank', () => {
+    const input = referenceInput() as any;
+    input.enterprise = ' ';
+    input.backOffice.capabilities[0].description = '\t';
+    input.frontOffice.products[0].description = '  ';
+    expect(problemsOf(input)).toEqual([
+      'enterprise: must not be blank (received: " ")',
+      'backOffice.capabilities[0].description: must not be blank (received: "\\t")',
+      'frontOffice.products[0].description: must not be blank (received: "  ")',
+    ]);
+  });
+
+  test('fails when a number stands where a string belongs, saying to quote it', () => {
+    const input = referenceInput() as any;
+    input.frontOffice.products[1].costCentre = 1234;
+    input.environment = true;
+    expect(problemsOf(input)).toEqual([
+      'environment: must be a string: put it in quotes, "true" (received: true)',
+      'frontOffice.products[1].costCentre: must be a string: put it in quotes, "1234" (received: 1234)',
+    ]);
+  });
 });

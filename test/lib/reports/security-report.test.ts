@@ -10,7 +10,7 @@ import { registerSecurityChecks } from '../../../lib/stacks/security';
 import { CDK_CONTEXT } from '../../helpers';
 import { sarifSchemaErrors } from '../../support/sarif';
 
-/** Synthesizes the reference (optionally changed) with both packs, then writes the reports as bin/app.ts does. */
+/** Synthesizes the reference (optionally changed) with both packs, then writes the reports as synthOfficeZones does. */
 function synthAndReport(change?: (stacks: ReturnType<typeof buildOfficeZones>) => void) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-security-'));
   const app = new App({ outdir, context: CDK_CONTEXT });

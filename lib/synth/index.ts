@@ -1,0 +1,163 @@
+import { App } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import {
+  Blueprint,
+  BlueprintInput,
+  loadBlueprintFile,
+  parseBlueprint,
+  REFERENCE_BLUEPRINT,
+} from '../blueprint';
+import { writeReports } from '../reports';
+import { readSecurityResults } from '../reports/security-findings';
+import {
+  formatLimitProblem,
+  LimitProblem,
+  limitProblems,
+  synthesizedTemplates,
+} from '../stacks/limits';
+import { buildOfficeZones, OfficeZonesStacks } from '../stacks/office-zones';
+import { registerSecurityChecks, SecurityChecks } from '../stacks/security';
+
+/** What to synthesize and where. */
+export interface SynthOfficeZonesOptions {
+  /**
+   * The blueprint as an object (typed as `BlueprintInput`, or already parsed), checked like a file.
+   * Give this or `blueprintFile`, not both.
+   * @default - the reference blueprint (Northwind Retail), unless `blueprintFile` is given
+   */
+  readonly blueprint?: BlueprintInput;
+  /**
+   * A blueprint file (`.json`, `.yaml` or `.yml`), relative to the working directory.
+   * @default - `blueprint`
+   */
+  readonly blueprintFile?: string;
+  /**
+   * The app to build the stacks in. Its `outdir` receives the templates and the reports.
+   * @default - a new `App`, which takes its output directory and context from the CDK CLI, with
+   *   aws-cdk-lib's generic 500-resource check off (`@aws-cdk/core:stackResourceLimit: 0`) in favour
+   *   of Office Zones' own limit check, which names the cause and the fix
+   */
+  readonly app?: App;
+  /**
+   * Registers the security gate (cdk-nag's AwsSolutions and the Office Zones boundary pack):
+   * any unacknowledged finding then fails synth.
+   * @default true
+   */
+  readonly securityGate?: boolean;
+}
+
+/** What a synthesis built and wrote. */
+export interface OfficeZonesSynthesis {
+  readonly app: App;
+  readonly blueprint: Blueprint;
+  readonly stacks: OfficeZonesStacks;
+  /** The security packs that ran, each with the rules it checked; absent without the gate. */
+  readonly security?: SecurityChecks;
+  /** The cloud assembly: the templates and `validation-report.json`. */
+  readonly assembly: CloudAssembly;
+  /** The reports written next to the templates, as file names inside `app.outdir`. */
+  readonly reports: readonly string[];
+}
+
+/** The security gate refused a synth: findings that are not acknowledged, warnings included. */
+export class SecurityGateError extends Error {
+  constructor(
+    readonly findings: readonly {
+      readonly findingId: string;
+      readonly severity: string;
+      readonly constructPath: string;
+      readonly fix?: string;
+    }[],
+  ) {
+    super(
+      `the security gate found ${findings.length} unacknowledged finding${findings.length === 1 ? '' : 's'} (warnings fail too; see security-report.md):\n` +
+        findings
+          .map(
+            (f) =>
+              `  ${f.findingId} (${f.severity}) at ${f.constructPath}${f.fix ? `\n    fix: ${f.fix}` : ''}`,
+          )
+          .join('\n'),
+    );
+    this.name = 'SecurityGateError';
+  }
+}
+
+/** The synthesized stacks exceed AWS limits (per stack, per SSM parameter or per account). */
+export class LimitError extends Error {
+  constructor(readonly problems: readonly LimitProblem[]) {
+    super(
+      `the stacks exceed ${problems.length === 1 ? 'an AWS limit' : `${problems.length} AWS limits`}:\n${problems.map((p) => `  ${formatLimitProblem(p)}`).join('\n')}`,
+    );
+    this.name = 'LimitError';
+  }
+}
+
+/**
+ * Builds a whole enterprise from a blueprint: every stack (`buildOfficeZones`), the security gate
+ * (`registerSecurityChecks`), then synthesizes the app and writes the reports for finance,
+ * security and IT into its output directory.
+ *
+ * The reports are written also when synth fails (a finding of the gate), so that a reviewer can
+ * read why; the synth error is thrown after them.
+ *
+ * @throws BlueprintError when the blueprint has problems (all of them, by path and value), before
+ *   any stack is built
+ * @throws SecurityGateError when the gate finds anything not acknowledged, warnings included
+ *   (aws-cdk-lib itself fails synth on error-level findings only)
+ * @throws LimitError when a stack, an SSM parameter or an account's quota would be exceeded
+ *   (lib/stacks/limits.ts), whatever `CDK_VALIDATION` says
+ */
+export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZonesSynthesis {
+  if (options.blueprint !== undefined && options.blueprintFile !== undefined)
+    throw new TypeError('synthOfficeZones: give either blueprint or blueprintFile, not both');
+  const blueprint =
+    options.blueprintFile !== undefined
+      ? loadBlueprintFile(options.blueprintFile)
+      : options.blueprint !== undefined
+        ? parseBlueprint(options.blueprint)
+        : parseBlueprint(REFERENCE_BLUEPRINT, 'the reference blueprint');
+  const app = options.app ?? new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
+  const stacks = buildOfficeZones(app, blueprint);
+  const security =
+    (options.securityGate ?? true) ? registerSecurityChecks(app, blueprint) : undefined;
+
+  let assembly: CloudAssembly | undefined;
+  let synthError: unknown;
+  try {
+    assembly = app.synth();
+    // AWS limits are checked whatever CDK_VALIDATION says: an over-limit template fails here,
+    // not at deploy.
+    const problems = limitProblems(
+      synthesizedTemplates(assembly),
+      blueprint.deployment.accountQuotas,
+    );
+    if (problems.length > 0) synthError = new LimitError(problems);
+  } catch (e) {
+    synthError = e;
+  }
+  let reports: string[];
+  try {
+    reports = writeReports({
+      outdir: app.outdir,
+      blueprint,
+      stacks,
+      ...(security ? { security } : {}),
+    });
+  } catch (e) {
+    // A report that cannot be written after a failed synth is a consequence; say the cause.
+    throw synthError ?? e;
+  }
+  if (synthError !== undefined || assembly === undefined) throw synthError;
+  if (security) {
+    // aws-cdk-lib fails synth only on error-level findings; the gate fails on any finding that is
+    // not acknowledged, warnings included, as the security report counts them.
+    const open = readSecurityResults({
+      outdir: app.outdir,
+      blueprint,
+      stacks,
+      security,
+    }).packs.flatMap((pack) => pack.findings);
+    if (open.length > 0) throw new SecurityGateError(open);
+  }
+  return { app, blueprint, stacks, ...(security ? { security } : {}), assembly, reports };
+}

@@ -1,0 +1,37 @@
+// Builds the npm package into dist/: compiled JavaScript with declarations (tsconfig.build.json),
+// the JSON files the code reads at run time, and every Lambda handler bundled with esbuild, so a
+// consumer needs neither esbuild nor tsx. Run by `npm run build` (and `npm pack` through prepack).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { bundleHandler, esbuildTarget, prebundledDir } from '../constructs/shared/handler-bundle';
+import { handlerEntries } from './handler-entries';
+
+const root = path.join(__dirname, '..');
+const dist = path.join(root, 'dist');
+
+fs.rmSync(dist, { recursive: true, force: true });
+const tsc = spawnSync(
+  process.execPath,
+  [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+  { cwd: root, stdio: 'inherit' },
+);
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+// JSON the code reads with fs at run time (policies, the tag table, the blueprint schema).
+for (const dir of ['policies', 'constructs', 'lib']) {
+  for (const file of fs.readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.json')) continue;
+    const target = path.join(dist, dir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(path.join(root, dir, file), target);
+  }
+}
+
+const target = esbuildTarget(lambda.Runtime.NODEJS_LATEST.name);
+for (const entry of handlerEntries(root)) {
+  const out = prebundledDir(path.join(dist, path.relative(root, entry)));
+  bundleHandler(entry, out, { target });
+  process.stdout.write(`bundled ${path.relative(root, entry)} -> ${path.relative(root, out)}\n`);
+}

@@ -1,0 +1,112 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { BlueprintError } from '../../../lib/blueprint';
+import { SecurityGateError, synthOfficeZones } from '../../../lib/synth';
+import { CDK_CONTEXT, errorOf, referenceInput } from '../../helpers';
+
+const root = path.join(__dirname, '..', '..', '..');
+
+/** An app like the CDK CLI's, writing into a temporary directory, without Lambda bundling. */
+function appIn(outdir: string): App {
+  return new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+}
+
+describe('synthOfficeZones', () => {
+  let outdir: string;
+  beforeEach(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-synth-'));
+  });
+  afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('builds a blueprint object into templates and writes every report next to them', () => {
+    const input = referenceInput();
+    input.stackPrefix = 'Acme';
+    const result = synthOfficeZones({ app: appIn(outdir), blueprint: input, securityGate: false });
+    expect(result.blueprint.stackPrefix).toBe('Acme');
+    expect(result.security).toBeUndefined();
+    expect(result.assembly.stacks.map((s) => s.stackName)).toContain('Acme-dev-Broker');
+    expect(result.reports).toEqual(
+      expect.arrayContaining([
+        'broker-manifest.json',
+        'security-report.md',
+        'cost-attribution.csv',
+      ]),
+    );
+    for (const file of result.reports) expect(fs.existsSync(path.join(outdir, file))).toBe(true);
+  });
+
+  test('builds a blueprint file', () => {
+    const result = synthOfficeZones({
+      app: appIn(outdir),
+      blueprintFile: path.join(root, 'examples/blueprints/bakery.yaml'),
+      securityGate: false,
+    });
+    expect(result.assembly.stacks.map((s) => s.stackName)).toContain('Bakery-test-Broker');
+  });
+
+  test('fails when the blueprint has problems, before anything is written', () => {
+    const input: any = referenceInput();
+    input.frontOffice.products[0].costCentre = 'marketing';
+    let error: unknown;
+    try {
+      synthOfficeZones({ app: appIn(outdir), blueprint: input });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BlueprintError);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('fails when both a blueprint and a blueprint file are given', () => {
+    expect(
+      errorOf(() => synthOfficeZones({ blueprint: referenceInput(), blueprintFile: 'x.yaml' })),
+    ).toBe('synthOfficeZones: give either blueprint or blueprintFile, not both');
+  });
+
+  test('fails when the gate finds something, after writing the reports that say what', () => {
+    const app = appIn(outdir);
+    // A queue without TLS enforcement or a dead-letter queue: AwsSolutions-SQS3 and SQS4.
+    new sqs.Queue(new Stack(app, 'Extra'), 'Open');
+    const message = errorOf(() => synthOfficeZones({ app }));
+    expect(message).toContain('AwsSolutions-SQS4');
+    const report = fs.readFileSync(path.join(outdir, 'security-report.md'), 'utf8');
+    expect(report).toContain('AwsSolutions-SQS4');
+  });
+});
+
+describe('the security gate of synthOfficeZones', () => {
+  let outdir: string;
+  beforeEach(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-gate-warning-'));
+  });
+  afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('fails when a warning-level finding is open, as the security report says, with its fix', () => {
+    // A web product without `countries`: AwsSolutions-CFR1 (no geo restriction) is a warning,
+    // which aws-cdk-lib alone would let through.
+    const input: any = referenceInput();
+    delete input.frontOffice.products[1].components.web.countries;
+    let error: unknown;
+    try {
+      synthOfficeZones({ app: appIn(outdir), blueprint: input });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SecurityGateError);
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      /^the security gate found 1 unacknowledged finding \(warnings fail too/,
+    );
+    expect(message).toContain(
+      'AwsSolutions-CFR1 (warning) at OfficeZones-dev-Product-loyalty/Product/Web/Distribution/Resource\n    fix: ',
+    );
+    const report = fs.readFileSync(path.join(outdir, 'security-report.md'), 'utf8');
+    expect(report).toContain('Failed: 1 open finding');
+    const row = report.split('\n').find((line) => line.startsWith('| `AwsSolutions-CFR1`'));
+    const fix = row?.split('|').at(-2)?.trim();
+    expect(fix).toMatch(/Geo restriction/);
+  });
+});
