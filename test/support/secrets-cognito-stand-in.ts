@@ -17,6 +17,14 @@ export interface StandInState {
   clientSecrets: { id: string; value: string; created: number }[];
   /** Set to make the token endpoint refuse everything. */
   tokenEndpointDown: boolean;
+  /**
+   * Decides, per call (by its `X-Amz-Target`), whether to answer with a throttling error instead:
+   * `before` refuses the call, `after` carries it out and then answers with the error (the answer
+   * was lost, as a retry after a timeout sees it).
+   */
+  fault?: (target: string) => 'before' | 'after' | undefined;
+  /** Every Secrets Manager and Cognito call received, by target, in order. */
+  calls: string[];
 }
 
 export async function startSecretsCognitoStandIn(
@@ -28,6 +36,7 @@ export async function startSecretsCognitoStandIn(
     versions: new Map(),
     clientSecrets: [{ id: `${clientId}--1000`, value: initialSecret, created: 1000 }],
     tokenEndpointDown: false,
+    calls: [],
   };
   let clock = 2000;
   const server = createServer(async (req, res) => {
@@ -57,9 +66,16 @@ export async function startSecretsCognitoStandIn(
         : reply(400, { error: 'invalid_client' }, 'application/json');
     }
     const input = JSON.parse(body || '{}');
-    switch (String(req.headers['x-amz-target'])) {
+    const target = String(req.headers['x-amz-target']);
+    state.calls.push(target);
+    const fault = state.fault?.(target);
+    const throttled = () => reply(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+    if (fault === 'before') return throttled();
+    const answer = (status: number, payload: unknown) =>
+      fault === 'after' ? throttled() : reply(status, payload);
+    switch (target) {
       case 'secretsmanager.DescribeSecret':
-        return reply(200, {
+        return answer(200, {
           ARN: input.SecretId,
           RotationEnabled: true,
           VersionIdsToStages: Object.fromEntries(
@@ -74,7 +90,7 @@ export async function startSecretsCognitoStandIn(
             x.stages.includes(input.VersionStage ?? 'AWSCURRENT'),
         );
         if (!entry) return error('ResourceNotFoundException', 'no such version');
-        return reply(200, {
+        return answer(200, {
           ARN: input.SecretId,
           VersionId: entry[0],
           SecretString: entry[1].value,
@@ -86,16 +102,16 @@ export async function startSecretsCognitoStandIn(
           value: input.SecretString,
           stages: input.VersionStages,
         });
-        return reply(200, { ARN: input.SecretId, VersionId: input.ClientRequestToken });
+        return answer(200, { ARN: input.SecretId, VersionId: input.ClientRequestToken });
       case 'secretsmanager.UpdateSecretVersionStage':
         for (const [v, x] of state.versions) {
           if (v === input.RemoveFromVersionId)
             x.stages = x.stages.filter((s) => s !== input.VersionStage).concat('AWSPREVIOUS');
           if (v === input.MoveToVersionId) x.stages = [input.VersionStage];
         }
-        return reply(200, { ARN: input.SecretId });
+        return answer(200, { ARN: input.SecretId });
       case 'AWSCognitoIdentityProviderService.ListUserPoolClientSecrets':
-        return reply(200, {
+        return answer(200, {
           ClientSecrets: state.clientSecrets.map((s) => ({
             ClientSecretId: s.id,
             ClientSecretCreateDate: s.created,
@@ -111,7 +127,7 @@ export async function startSecretsCognitoStandIn(
           created: clock,
         };
         state.clientSecrets.push(created);
-        return reply(200, {
+        return answer(200, {
           ClientSecretDescriptor: {
             ClientSecretId: created.id,
             ClientSecretValue: created.value,
@@ -121,7 +137,7 @@ export async function startSecretsCognitoStandIn(
       }
       case 'AWSCognitoIdentityProviderService.DeleteUserPoolClientSecret':
         state.clientSecrets = state.clientSecrets.filter((s) => s.id !== input.ClientSecretId);
-        return reply(200, {});
+        return answer(200, {});
       default:
         return error('UnknownOperationException', String(req.headers['x-amz-target']));
     }
