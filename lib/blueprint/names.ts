@@ -11,6 +11,28 @@ export function stackName(
 }
 
 /**
+ * The stage that holds the stacks for the management (payer) account: cost management and the
+ * organisation policies. Stacks in a nested stage are not top-level in the cloud assembly, so
+ * `cdk deploy --all` leaves them out; `cdk deploy '<this name>/*'` deploys them.
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-deploy.html
+ */
+export function managementStageName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+): string {
+  return stackName(blueprint, 'Management');
+}
+
+/**
+ * The region of Cost Explorer and its CloudFormation types (`AWS::CE::*`) for a blueprint's
+ * region: `cn-northwest-1` in the China partition, `us-east-1` everywhere else (also when the
+ * blueprint names no region).
+ * @see https://docs.aws.amazon.com/general/latest/gr/billing.html
+ */
+export function costExplorerRegion(region: string | undefined): string {
+  return region?.startsWith('cn-') ? 'cn-northwest-1' : 'us-east-1';
+}
+
+/**
  * A physical IAM name (at most 64 characters) known to several stacks without a reference:
  * the back office names the broker's integration roles in its resource policies this way.
  * Too-long names keep their start and end a hash of the whole, so they stay unique.
