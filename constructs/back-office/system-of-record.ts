@@ -102,8 +102,9 @@ const TABLE_WRITE = [
  *
  * Default settings:
  * - ledgers: DynamoDB on demand, the zone's customer-managed key, point-in-time recovery,
- *   deletion protection, `RemovalPolicy.RETAIN`, TLS only, data-plane access only for admitted
- *   principals;
+ *   deletion protection, `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE` (CloudFormation
+ *   `RetainExceptOnCreate`: kept on update and delete, removed when the deploy that created it
+ *   fails), TLS only, data-plane access only for admitted principals;
  * - intake queue: the zone key, TLS only, 4-day retention, 5-minute visibility timeout; a message
  *   goes to the dead-letter queue (14-day retention) after 3 failed receives; only admitted
  *   principals may send, and only the workflow may receive.
@@ -246,7 +247,9 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       encryptionKey: this.key,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept on update and delete; removed only when the deploy that created it fails, so a
+      // failed first deploy can be retried under the same name (CloudFormation RetainExceptOnCreate).
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       // A table's policy cannot name the table by reference (that would be circular); a named
       // table is known by its ARN, an unnamed one only as "this table".
       resourcePolicy: tableName ? resourcePolicy : undefined,

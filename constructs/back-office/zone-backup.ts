@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,13 @@ import { Construct } from 'constructs';
 export interface ZoneBackupProps {
   /** Encrypts the vault. */
   readonly key: kms.IKey;
+  /**
+   * Name of the backup plan, unique in the account and region (1 to 50 letters, digits, `-`, `_`
+   * or `.`).
+   * @default - a name unique to this construct's path, the stack's name included
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html
+   */
+  readonly planName?: string;
   /** @default 35 */
   readonly dailyRetentionDays?: number;
   /** @default 365 */
@@ -29,7 +36,10 @@ export interface ZoneBackupProps {
  * points, and a plan with a daily and a monthly rule. Resources join with `add`.
  *
  * Default settings: daily at 03:00 UTC kept 35 days, monthly on the 1st kept 365 days; vault and
- * plan retained when the stack is deleted.
+ * plan kept on update and delete but removed when the deploy that created them fails
+ * (`RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE`), so a failed first deploy can be retried; names
+ * unique to the stack, so two environments fit in one account.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
  */
 export class ZoneBackup extends Construct {
   readonly vault: backup.BackupVault;
@@ -43,7 +53,7 @@ export class ZoneBackup extends Construct {
     const lock = props.vaultLock;
     this.vault = new backup.BackupVault(this, 'Vault', {
       encryptionKey: props.key,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       blockRecoveryPointDeletion: true,
       lockConfiguration: lock
         ? {
@@ -53,8 +63,12 @@ export class ZoneBackup extends Construct {
           }
         : undefined,
     });
-    this.plan = new backup.BackupPlan(this, 'Plan', { backupVault: this.vault });
-    this.plan.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.plan = new backup.BackupPlan(this, 'Plan', {
+      backupVault: this.vault,
+      // BackupPlan names itself after its construct id ("Plan") unless told otherwise.
+      backupPlanName: props.planName ?? Names.uniqueResourceName(this, { maxLength: 50 }),
+    });
+    this.plan.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
     this.plan.addRule(
       new backup.BackupPlanRule({
         ruleName: 'Daily',

@@ -41,10 +41,14 @@ export function iamName(
   blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
   ...parts: string[]
 ): string {
-  const name = [physicalNamePrefix(blueprint), ...parts].join('-');
-  if (name.length <= 64) return name;
+  return bounded([physicalNamePrefix(blueprint), ...parts].join('-'), 64);
+}
+
+/** A name cut to `max` characters: a too-long one keeps its start and ends in a hash of the whole. */
+function bounded(name: string, max: number): string {
+  if (name.length <= max) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
-  return `${name.slice(0, 55)}-${hash}`;
+  return `${name.slice(0, max - 9)}-${hash}`;
 }
 
 /** The broker's integration role for one capability. */
@@ -128,6 +132,16 @@ export function ledgerTableName(
   capability: string,
 ): string {
   return `${physicalNamePrefix(blueprint)}-${capability}-ledger`;
+}
+
+/**
+ * The back office's AWS Backup plan, unique in the account and region per environment (a plan
+ * named after its construct id, `Plan`, collides with a second environment's). At most 50
+ * characters.
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html
+ */
+export function backupPlanName(blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>): string {
+  return bounded(`${physicalNamePrefix(blueprint)}-back-office`, 50);
 }
 
 /**

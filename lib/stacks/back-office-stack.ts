@@ -4,7 +4,7 @@ import { applyCostTags } from '../../constructs/cost-attribution/cost-attributio
 import { addBackOfficeBudgets } from './back-office-budgets';
 import { acknowledge } from '../../policies/acknowledge';
 import { costTags } from '../blueprint/cost-tags';
-import { integrationRoleName, ledgerTableName } from '../blueprint/names';
+import { backupPlanName, integrationRoleName, ledgerTableName } from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export type BackOfficeStackProps = Omit<ZoneStackProps, 'attribution'>;
@@ -31,7 +31,7 @@ export class BackOfficeStack extends ZoneStack {
     this.zone = new BackOfficeZone(this, 'Zone', {
       keyDescription: `${blueprint.enterprise} back office (${blueprint.environment})`,
       cidr: backOffice.vpcCidr,
-      backup: backOffice.backup,
+      backup: { ...backOffice.backup, planName: backupPlanName(blueprint) },
       operationsEmail: backOffice.operationsEmail,
       capabilities: backOffice.capabilities.map((c) => ({
         name: c.name,

@@ -130,7 +130,7 @@ describe('BackOfficeZone systems of record', () => {
           KMSMasterKeyId: stack.resolve(backOffice.key.keyArn),
         }),
       }),
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
   });
 

@@ -29,7 +29,7 @@ describe('BackOfficeZone and SystemOfRecord', () => {
     });
   });
 
-  test('a ledger has point-in-time recovery, the zone key, deletion protection and is retained', () => {
+  test('a ledger has point-in-time recovery, the zone key, deletion protection and is retained except when its first deploy fails', () => {
     const { stack, backOffice } = zone();
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::DynamoDB::Table', 2);
@@ -44,7 +44,7 @@ describe('BackOfficeZone and SystemOfRecord', () => {
           KMSMasterKeyId: stack.resolve(backOffice.key.keyArn),
         },
       }),
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
