@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,15 @@ export interface ZoneBackupProps {
    * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html
    */
   readonly planName?: string;
+  /**
+   * Principals (role ARNs, wildcards allowed) that may change or delete the vault, its access
+   * policy and its lock: the role that deploys the stack (the CDK bootstrap's CloudFormation
+   * execution role), which updates the policy and removes the vault of a failed first deploy.
+   * Everyone else is denied by the vault's own access policy.
+   * @default - nobody: the vault's policy and lock can then not be changed, not even by CloudFormation
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html
+   */
+  readonly admittedPrincipalArns?: readonly string[];
   /** @default 35 */
   readonly dailyRetentionDays?: number;
   /** @default 365 */
@@ -35,7 +44,9 @@ export interface ZoneBackupProps {
  * The back office's backups: a vault encrypted with the zone key that refuses deletion of recovery
  * points, and a plan with a daily and a monthly rule. Resources join with `add`.
  *
- * Default settings: daily at 03:00 UTC kept 35 days, monthly on the 1st kept 365 days; vault and
+ * Default settings: daily at 03:00 UTC kept 35 days, monthly on the 1st kept 365 days; the vault's
+ * access policy denies deleting or shortening recovery points to everyone, and deleting the vault
+ * or changing its access policy or lock to everyone but `admittedPrincipalArns`; vault and
  * plan kept on update and delete but removed when the deploy that created them fails
  * (`RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE`), so a failed first deploy can be retried; names
  * unique to the stack, so two environments fit in one account.
@@ -63,6 +74,31 @@ export class ZoneBackup extends Construct {
           }
         : undefined,
     });
+    // The vault guards itself: without this, anyone allowed `backup:*` could replace the access
+    // policy (and with it the deny on deleting recovery points) or remove the lock.
+    this.vault.addToAccessPolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyChangingTheVault',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [
+          'backup:DeleteBackupVault',
+          'backup:PutBackupVaultAccessPolicy',
+          'backup:DeleteBackupVaultAccessPolicy',
+          'backup:PutBackupVaultLockConfiguration',
+          'backup:DeleteBackupVaultLockConfiguration',
+        ],
+        resources: ['*'],
+        conditions: {
+          ArnNotLike: {
+            'aws:PrincipalArn':
+              props.admittedPrincipalArns && props.admittedPrincipalArns.length > 0
+                ? [...props.admittedPrincipalArns]
+                : [Stack.of(this).formatArn({ service: 'iam', region: '', resource: 'root' })],
+          },
+        },
+      }),
+    );
     this.plan = new backup.BackupPlan(this, 'Plan', {
       backupVault: this.vault,
       // BackupPlan names itself after its construct id ("Plan") unless told otherwise.

@@ -4,7 +4,12 @@ import { applyCostTags } from '../../constructs/cost-attribution/cost-attributio
 import { addBackOfficeBudgets } from './back-office-budgets';
 import { acknowledge } from '../../policies/acknowledge';
 import { costTags } from '../blueprint/cost-tags';
-import { backupPlanName, integrationRoleName, ledgerTableName } from '../blueprint/names';
+import {
+  backupPlanName,
+  cloudFormationExecutionRoleName,
+  integrationRoleName,
+  ledgerTableName,
+} from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export type BackOfficeStackProps = Omit<ZoneStackProps, 'attribution'>;
@@ -31,7 +36,19 @@ export class BackOfficeStack extends ZoneStack {
     this.zone = new BackOfficeZone(this, 'Zone', {
       keyDescription: `${blueprint.enterprise} back office (${blueprint.environment})`,
       cidr: backOffice.vpcCidr,
-      backup: { ...backOffice.backup, planName: backupPlanName(blueprint) },
+      backup: {
+        ...backOffice.backup,
+        planName: backupPlanName(blueprint),
+        // The deploying role updates the vault's policy and removes a failed first deploy's vault.
+        admittedPrincipalArns: [
+          this.formatArn({
+            service: 'iam',
+            region: '',
+            resource: 'role',
+            resourceName: cloudFormationExecutionRoleName(blueprint, this.account, this.region),
+          }),
+        ],
+      },
       operationsEmail: backOffice.operationsEmail,
       capabilities: backOffice.capabilities.map((c) => ({
         name: c.name,
