@@ -36,6 +36,13 @@ export interface SystemOfRecordProps {
    */
   readonly tableName?: string;
   /**
+   * Physical names of the intake queue and its dead-letter queue. A named queue cannot be
+   * replaced silently either: a change that needs a new queue fails instead, so whoever sends to
+   * it by name (the broker) keeps reaching it.
+   * @default - CloudFormation-generated names
+   */
+  readonly queueNames?: { readonly intake: string; readonly deadLetters: string };
+  /**
    * How many times a message is received before it goes to the dead-letter queue.
    * @default 3
    */
@@ -65,6 +72,23 @@ export interface ISystemOfRecord extends IConstruct {
    * policies, by ARN. Without it the explicit denies keep it out whatever its own policy says.
    */
   admit(roleArn: string, access: 'submit' | 'read'): void;
+}
+
+/** What identifies a system of record that another stack built, by name. */
+export interface SystemOfRecordAttributes {
+  /** The capability's name, e.g. `orders`. */
+  readonly capabilityName: string;
+  /** The ARN of the zone key that encrypts the ledgers and the queues. */
+  readonly keyArn: string;
+  /** The physical name of the ledger table. */
+  readonly ledgerTableName: string;
+  /** The keys of the ledger table. */
+  readonly ledgerKeys: LedgerKeys;
+  /**
+   * The physical name of the intake queue.
+   * @default - none: a read-only capability
+   */
+  readonly intakeQueueName?: string;
 }
 
 /** Data-plane actions the resource policies keep for admitted principals. */
@@ -110,6 +134,21 @@ const TABLE_WRITE = [
  *   principals may send, and only the workflow may receive.
  */
 export class SystemOfRecord extends Construct implements ISystemOfRecord {
+  /**
+   * A system of record of another stack, by the names it was built with: its ARNs and URLs are
+   * formatted from the names, in the importing stack, so no cross-stack reference has to be
+   * resolved when the importing stack deploys (only the key's ARN, which names cannot give).
+   * Grants work as on the original; `admit` does not, because the resource policies belong to
+   * the stack that built them.
+   */
+  static fromSystemOfRecordAttributes(
+    scope: Construct,
+    id: string,
+    attrs: SystemOfRecordAttributes,
+  ): ISystemOfRecord {
+    return new ImportedSystemOfRecord(scope, id, attrs);
+  }
+
   readonly capabilityName: string;
   readonly key: kms.IKey;
   readonly ledger: dynamodb.ITable;
@@ -140,6 +179,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
 
     if (props.acceptsCommands) {
       const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+        queueName: props.queueNames?.deadLetters,
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.key,
         enforceSSL: true,
@@ -147,6 +187,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       });
       this.deadLetterQueue = deadLetterQueue;
       const intakeQueue = new sqs.Queue(this, 'IntakeQueue', {
+        queueName: props.queueNames?.intake,
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.key,
         dataKeyReuse: Duration.hours(1),
@@ -313,19 +354,84 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
   }
 
   private grantKey(grantee: iam.IGrantable, actions: string[], service: string) {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions,
-      resourceArns: [this.key.keyArn],
-      conditions: {
-        StringEquals: {
-          'kms:ViaService': `${service}.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
-        },
-      },
-    });
+    grantKey(this, grantee, actions, service);
   }
 }
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+class ImportedSystemOfRecord extends Construct implements ISystemOfRecord {
+  readonly capabilityName: string;
+  readonly key: kms.IKey;
+  readonly ledger: dynamodb.ITable;
+  readonly ledgerKeys: LedgerKeys;
+  readonly intakeQueue?: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, attrs: SystemOfRecordAttributes) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.capabilityName = attrs.capabilityName;
+    this.ledgerKeys = attrs.ledgerKeys;
+    this.key = kms.Key.fromKeyArn(this, 'Key', attrs.keyArn);
+    this.ledger = dynamodb.Table.fromTableAttributes(this, 'Ledger', {
+      tableName: attrs.ledgerTableName,
+      encryptionKey: this.key,
+    });
+    if (attrs.intakeQueueName) {
+      this.intakeQueue = sqs.Queue.fromQueueAttributes(this, 'IntakeQueue', {
+        queueName: attrs.intakeQueueName,
+        queueArn: stack.formatArn({ service: 'sqs', resource: attrs.intakeQueueName }),
+        keyArn: attrs.keyArn,
+      });
+    }
+  }
+
+  grantSubmit(grantee: iam.IGrantable): iam.Grant {
+    if (!this.intakeQueue) {
+      throw new Error(
+        `capability ${this.capabilityName} is read-only: it has no intake queue to submit to`,
+      );
+    }
+    grantKey(this, grantee, ['kms:GenerateDataKey', 'kms:Decrypt'], 'sqs');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:SendMessage'],
+      resourceArns: [this.intakeQueue.queueArn],
+    });
+  }
+
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    grantKey(this, grantee, ['kms:Decrypt'], 'dynamodb');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resourceArns: [this.ledger.tableArn],
+    });
+  }
+
+  admit(): void {
+    throw new Error(
+      `capability ${this.capabilityName} was imported: admit principals in the stack that built it`,
+    );
+  }
+}
+
+/** Lets the grantee use a system's key, only through the service that encrypts with it. */
+function grantKey(
+  system: ISystemOfRecord,
+  grantee: iam.IGrantable,
+  actions: string[],
+  service: string,
+) {
+  const stack = Stack.of(system);
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions,
+    resourceArns: [system.key.keyArn],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `${service}.${stack.region}.${stack.urlSuffix}` },
+    },
+  });
 }

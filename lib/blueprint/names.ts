@@ -135,6 +135,24 @@ export function ledgerTableName(
 }
 
 /**
+ * The physical names of a capability's queues: the intake queue the broker sends commands to and
+ * its dead-letter queue. Fixed and known to both stacks: the broker formats the queue's ARN and
+ * URL from the name instead of a cross-stack reference, and CloudFormation refuses to replace a
+ * named queue, so the queue the broker sends to cannot move. SQS names are at most 80 characters.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
+ */
+export function capabilityQueueNames(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  capability: string,
+): { readonly intake: string; readonly deadLetters: string } {
+  const base = `${physicalNamePrefix(blueprint)}-${capability}`;
+  return {
+    intake: bounded(`${base}-intake`, 80),
+    deadLetters: bounded(`${base}-dead-letters`, 80),
+  };
+}
+
+/**
  * The back office's AWS Backup plan, unique in the account and region per environment (a plan
  * named after its construct id, `Plan`, collides with a second environment's). At most 50
  * characters.

@@ -6,6 +6,7 @@ import { acknowledge } from '../../policies/acknowledge';
 import { costTags } from '../blueprint/cost-tags';
 import {
   backupPlanName,
+  capabilityQueueNames,
   cloudFormationExecutionRoleName,
   integrationRoleName,
   ledgerTableName,
@@ -55,6 +56,7 @@ export class BackOfficeStack extends ZoneStack {
         ledger: c.ledger,
         workflow: c.operations.some((op) => op.kind === 'command') ? c.workflow : undefined,
         tableName: ledgerTableName(blueprint, c.name),
+        queueNames: capabilityQueueNames(blueprint, c.name),
       })),
     });
 

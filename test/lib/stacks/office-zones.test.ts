@@ -75,7 +75,7 @@ describe('the reference blueprint', () => {
     });
   });
 
-  test("fails to pin Cost Explorer's region wrong: China blueprints get cn-northwest-1", () => {
+  test('China blueprints get cn-northwest-1, where Cost Explorer lives in that partition', () => {
     const input = referenceInput();
     input.region = 'cn-north-1';
     const built = buildReference(input).app.synth();
@@ -216,6 +216,29 @@ describe('the reference blueprint', () => {
         'OfficeZones-dev-BackOffice',
       );
     }
+  });
+
+  test('fails when the broker reaches a back-office queue or ledger through a reference resolved at its deploy: it uses the names the blueprint fixes', () => {
+    const brokerJson = JSON.stringify(Template.fromStack(stacks.broker).toJSON());
+    const outputs = [...brokerJson.matchAll(/"OutputName":"([^"]+)"/g)].map((m) => m[1]);
+    // The zone key's ARN is the only thing of the back office no name gives.
+    expect([...new Set(outputs)]).toEqual([
+      expect.stringMatching(/^PublishOutputFnGetAttZoneKey[0-9A-F]{8}Arn[0-9A-F]{8}$/),
+    ]);
+    const backOffice = Template.fromStack(stacks.backOffice);
+    // CloudFormation refuses to replace a resource with a physical name: the broker's target
+    // cannot move without the back-office deploy failing.
+    backOffice.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'OfficeZones-dev-orders-intake',
+    });
+    backOffice.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'OfficeZones-dev-orders-dead-letters',
+    });
+    for (const table of ['OfficeZones-dev-orders-ledger', 'OfficeZones-dev-catalog-ledger'])
+      backOffice.hasResourceProperties('AWS::DynamoDB::Table', { TableName: table });
+    expect(brokerJson).toContain('"/OfficeZones-dev-orders-intake"');
+    expect(brokerJson).toContain('\\"TableName\\":\\"OfficeZones-dev-orders-ledger\\"');
+    expect(brokerJson).toContain('\\"TableName\\":\\"OfficeZones-dev-catalog-ledger\\"');
   });
 
   test("change control: each capability's owner and ticket are in the back-office template metadata", () => {
