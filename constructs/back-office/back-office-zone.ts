@@ -30,6 +30,11 @@ export interface BackOfficeCapability {
    * @default - a CloudFormation-generated name
    */
   readonly tableName?: string;
+  /**
+   * Physical names of its intake queue and dead-letter queue (capabilities with a workflow).
+   * @default - CloudFormation-generated names
+   */
+  readonly queueNames?: { readonly intake: string; readonly deadLetters: string };
 }
 
 export interface BackOfficeZoneProps {
@@ -196,6 +201,7 @@ export class BackOfficeZone extends Construct {
       acceptsCommands: capability.workflow !== undefined,
       invoices: capability.workflow === 'book-to-bill',
       tableName: capability.tableName,
+      queueNames: capability.queueNames,
       admittedPrincipalArns: [this.backup.role.roleArn],
     });
     this.systems.set(capability.name, system);

@@ -36,6 +36,13 @@ export interface SystemOfRecordProps {
    */
   readonly tableName?: string;
   /**
+   * Physical names of the intake queue and its dead-letter queue. A named queue cannot be
+   * replaced silently either: a change that needs a new queue fails instead, so whoever sends to
+   * it by name (the broker) keeps reaching it.
+   * @default - CloudFormation-generated names
+   */
+  readonly queueNames?: { readonly intake: string; readonly deadLetters: string };
+  /**
    * How many times a message is received before it goes to the dead-letter queue.
    * @default 3
    */
@@ -76,6 +83,23 @@ export interface ISystemOfRecord extends IConstruct {
    * whatever its own policy says.
    */
   admit(roleArn: string, access: SystemOfRecordAccess): void;
+}
+
+/** What identifies a system of record that another stack built, by name. */
+export interface SystemOfRecordAttributes {
+  /** The capability's name, e.g. `orders`. */
+  readonly capabilityName: string;
+  /** The ARN of the zone key that encrypts the ledgers and the queues. */
+  readonly keyArn: string;
+  /** The physical name of the ledger table. */
+  readonly ledgerTableName: string;
+  /** The keys of the ledger table. */
+  readonly ledgerKeys: LedgerKeys;
+  /**
+   * The physical name of the intake queue.
+   * @default - none: a read-only capability
+   */
+  readonly intakeQueueName?: string;
 }
 
 /** Data-plane actions the resource policies keep for admitted principals. */
@@ -129,8 +153,9 @@ const TABLE_WRITE = [
  *
  * Default settings:
  * - ledgers: DynamoDB on demand, the zone's customer-managed key, point-in-time recovery,
- *   deletion protection, `RemovalPolicy.RETAIN`, TLS only, data-plane access only for admitted
- *   principals;
+ *   deletion protection, `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE` (CloudFormation
+ *   `RetainExceptOnCreate`: kept on update and delete, removed when the deploy that created it
+ *   fails), TLS only, data-plane access only for admitted principals;
  * - intake queue: the zone key, TLS only, 4-day retention, 5-minute visibility timeout; a message
  *   goes to the dead-letter queue (14-day retention) after 3 failed receives; only admitted
  *   submitters (and operators, for a redrive) may send, and only the workflow may receive;
@@ -139,6 +164,21 @@ const TABLE_WRITE = [
  * - ledgers admit their maintainers (`grantMaintain`) for reads and writes.
  */
 export class SystemOfRecord extends Construct implements ISystemOfRecord {
+  /**
+   * A system of record of another stack, by the names it was built with: its ARNs and URLs are
+   * formatted from the names, in the importing stack, so no cross-stack reference has to be
+   * resolved when the importing stack deploys (only the key's ARN, which names cannot give).
+   * Grants work as on the original; `admit` does not, because the resource policies belong to
+   * the stack that built them.
+   */
+  static fromSystemOfRecordAttributes(
+    scope: Construct,
+    id: string,
+    attrs: SystemOfRecordAttributes,
+  ): ISystemOfRecord {
+    return new ImportedSystemOfRecord(scope, id, attrs);
+  }
+
   readonly capabilityName: string;
   readonly key: kms.IKey;
   readonly ledger: dynamodb.ITable;
@@ -171,6 +211,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
 
     if (props.acceptsCommands) {
       const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+        queueName: props.queueNames?.deadLetters,
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.key,
         enforceSSL: true,
@@ -178,6 +219,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       });
       this.deadLetterQueue = deadLetterQueue;
       const intakeQueue = new sqs.Queue(this, 'IntakeQueue', {
+        queueName: props.queueNames?.intake,
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.key,
         dataKeyReuse: Duration.hours(1),
@@ -341,7 +383,9 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       encryptionKey: this.key,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept on update and delete; removed only when the deploy that created it fails, so a
+      // failed first deploy can be retried under the same name (CloudFormation RetainExceptOnCreate).
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       // A table's policy cannot name the table by reference (that would be circular); a named
       // table is known by its ARN, an unnamed one only as "this table".
       resourcePolicy: tableName ? resourcePolicy : undefined,
@@ -410,19 +454,84 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
   }
 
   private grantKey(grantee: iam.IGrantable, actions: string[], service: string) {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions,
-      resourceArns: [this.key.keyArn],
-      conditions: {
-        StringEquals: {
-          'kms:ViaService': `${service}.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
-        },
-      },
-    });
+    grantKey(this, grantee, actions, service);
   }
 }
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+class ImportedSystemOfRecord extends Construct implements ISystemOfRecord {
+  readonly capabilityName: string;
+  readonly key: kms.IKey;
+  readonly ledger: dynamodb.ITable;
+  readonly ledgerKeys: LedgerKeys;
+  readonly intakeQueue?: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, attrs: SystemOfRecordAttributes) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.capabilityName = attrs.capabilityName;
+    this.ledgerKeys = attrs.ledgerKeys;
+    this.key = kms.Key.fromKeyArn(this, 'Key', attrs.keyArn);
+    this.ledger = dynamodb.Table.fromTableAttributes(this, 'Ledger', {
+      tableName: attrs.ledgerTableName,
+      encryptionKey: this.key,
+    });
+    if (attrs.intakeQueueName) {
+      this.intakeQueue = sqs.Queue.fromQueueAttributes(this, 'IntakeQueue', {
+        queueName: attrs.intakeQueueName,
+        queueArn: stack.formatArn({ service: 'sqs', resource: attrs.intakeQueueName }),
+        keyArn: attrs.keyArn,
+      });
+    }
+  }
+
+  grantSubmit(grantee: iam.IGrantable): iam.Grant {
+    if (!this.intakeQueue) {
+      throw new Error(
+        `capability ${this.capabilityName} is read-only: it has no intake queue to submit to`,
+      );
+    }
+    grantKey(this, grantee, ['kms:GenerateDataKey', 'kms:Decrypt'], 'sqs');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:SendMessage'],
+      resourceArns: [this.intakeQueue.queueArn],
+    });
+  }
+
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    grantKey(this, grantee, ['kms:Decrypt'], 'dynamodb');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resourceArns: [this.ledger.tableArn],
+    });
+  }
+
+  admit(): void {
+    throw new Error(
+      `capability ${this.capabilityName} was imported: admit principals in the stack that built it`,
+    );
+  }
+}
+
+/** Lets the grantee use a system's key, only through the service that encrypts with it. */
+function grantKey(
+  system: ISystemOfRecord,
+  grantee: iam.IGrantable,
+  actions: string[],
+  service: string,
+) {
+  const stack = Stack.of(system);
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions,
+    resourceArns: [system.key.keyArn],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `${service}.${stack.region}.${stack.urlSuffix}` },
+    },
+  });
 }

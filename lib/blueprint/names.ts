@@ -11,6 +11,28 @@ export function stackName(
 }
 
 /**
+ * The stage that holds the stacks for the management (payer) account: cost management and the
+ * organisation policies. Stacks in a nested stage are not top-level in the cloud assembly, so
+ * `cdk deploy --all` leaves them out; `cdk deploy '<this name>/*'` deploys them.
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-deploy.html
+ */
+export function managementStageName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+): string {
+  return stackName(blueprint, 'Management');
+}
+
+/**
+ * The region of Cost Explorer and its CloudFormation types (`AWS::CE::*`) for a blueprint's
+ * region: `cn-northwest-1` in the China partition, `us-east-1` everywhere else (also when the
+ * blueprint names no region).
+ * @see https://docs.aws.amazon.com/general/latest/gr/billing.html
+ */
+export function costExplorerRegion(region: string | undefined): string {
+  return region?.startsWith('cn-') ? 'cn-northwest-1' : 'us-east-1';
+}
+
+/**
  * A physical IAM name (at most 64 characters) known to several stacks without a reference:
  * the back office names the broker's integration roles in its resource policies this way.
  * Too-long names keep their start and end a hash of the whole, so they stay unique.
@@ -19,10 +41,14 @@ export function iamName(
   blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
   ...parts: string[]
 ): string {
-  const name = [physicalNamePrefix(blueprint), ...parts].join('-');
-  if (name.length <= 64) return name;
+  return bounded([physicalNamePrefix(blueprint), ...parts].join('-'), 64);
+}
+
+/** A name cut to `max` characters: a too-long one keeps its start and ends in a hash of the whole. */
+function bounded(name: string, max: number): string {
+  if (name.length <= max) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
-  return `${name.slice(0, 55)}-${hash}`;
+  return `${name.slice(0, max - 9)}-${hash}`;
 }
 
 /** The broker's integration role for one capability. */
@@ -106,6 +132,34 @@ export function ledgerTableName(
   capability: string,
 ): string {
   return `${physicalNamePrefix(blueprint)}-${capability}-ledger`;
+}
+
+/**
+ * The physical names of a capability's queues: the intake queue the broker sends commands to and
+ * its dead-letter queue. Fixed and known to both stacks: the broker formats the queue's ARN and
+ * URL from the name instead of a cross-stack reference, and CloudFormation refuses to replace a
+ * named queue, so the queue the broker sends to cannot move. SQS names are at most 80 characters.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
+ */
+export function capabilityQueueNames(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  capability: string,
+): { readonly intake: string; readonly deadLetters: string } {
+  const base = `${physicalNamePrefix(blueprint)}-${capability}`;
+  return {
+    intake: bounded(`${base}-intake`, 80),
+    deadLetters: bounded(`${base}-dead-letters`, 80),
+  };
+}
+
+/**
+ * The back office's AWS Backup plan, unique in the account and region per environment (a plan
+ * named after its construct id, `Plan`, collides with a second environment's). At most 50
+ * characters.
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html
+ */
+export function backupPlanName(blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>): string {
+  return bounded(`${physicalNamePrefix(blueprint)}-back-office`, 50);
 }
 
 /**

@@ -69,6 +69,7 @@ interface ManifestArtifact {
   readonly displayName?: string;
   readonly properties?: {
     readonly templateFile?: string;
+    readonly directoryName?: string;
     readonly stackName?: string;
     readonly tags?: Record<string, string>;
   };
@@ -87,21 +88,31 @@ interface StackTemplate {
   readonly tags: Record<string, string>;
 }
 
-/** Every stack template of the cloud assembly, from its manifest, with its stack tags. */
+/**
+ * Every stack template of the cloud assembly, from its manifest, with its stack tags, including
+ * the stacks of nested assemblies (stages, such as the management account's).
+ */
 function stackTemplates(outdir: string): StackTemplate[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-    artifacts?: Record<string, ManifestArtifact>;
-  };
   const out: StackTemplate[] = [];
-  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
-    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile)
-      continue;
-    out.push({
-      stackName: artifact.properties.stackName ?? artifact.displayName ?? id,
-      file: path.join(outdir, artifact.properties.templateFile),
-      tags: artifact.properties.tags ?? {},
-    });
-  }
+  const visit = (dir: string) => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+      artifacts?: Record<string, ManifestArtifact>;
+    };
+    for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
+      if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+        visit(path.join(dir, artifact.properties.directoryName));
+        continue;
+      }
+      if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile)
+        continue;
+      out.push({
+        stackName: artifact.properties.stackName ?? artifact.displayName ?? id,
+        file: path.join(dir, artifact.properties.templateFile),
+        tags: artifact.properties.tags ?? {},
+      });
+    }
+  };
+  visit(outdir);
   return out.sort((a, b) => a.stackName.localeCompare(b.stackName));
 }
 

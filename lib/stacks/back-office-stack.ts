@@ -8,6 +8,8 @@ import { SHARED_PRODUCT_TAGS } from '../blueprint';
 import { costTags } from '../blueprint/cost-tags';
 import { THIS_ACCOUNT } from '../blueprint/model';
 import {
+  backupPlanName,
+  capabilityQueueNames,
   cloudFormationExecutionRoleName,
   integrationRoleName,
   ledgerTableName,
@@ -46,13 +48,26 @@ export class BackOfficeStack extends ZoneStack {
       ),
       keyDescription: `${blueprint.enterprise} back office (${blueprint.environment})`,
       cidr: backOffice.vpcCidr,
-      backup: backOffice.backup,
+      backup: {
+        ...backOffice.backup,
+        planName: backupPlanName(blueprint),
+        // The deploying role updates the vault's policy and removes a failed first deploy's vault.
+        admittedPrincipalArns: [
+          this.formatArn({
+            service: 'iam',
+            region: '',
+            resource: 'role',
+            resourceName: cloudFormationExecutionRoleName(blueprint, this.account, this.region),
+          }),
+        ],
+      },
       operationsEmail: backOffice.operationsEmail,
       capabilities: backOffice.capabilities.map((c) => ({
         name: c.name,
         ledger: c.ledger,
         workflow: c.operations.some((op) => op.kind === 'command') ? c.workflow : undefined,
         tableName: ledgerTableName(blueprint, c.name),
+        queueNames: capabilityQueueNames(blueprint, c.name),
       })),
     });
 

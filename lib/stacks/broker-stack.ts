@@ -5,6 +5,7 @@ import { pascal } from '../../constructs/naming';
 import type { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
+import { SystemOfRecord } from '../../constructs/back-office/system-of-record';
 import { acknowledge } from '../../policies/acknowledge';
 import {
   brokerBodyLimitBytes,
@@ -17,7 +18,9 @@ import {
 import { brokerManifest } from '../contract/broker-manifest';
 import {
   brokerParameterNames,
+  capabilityQueueNames,
   integrationRoleName,
+  ledgerTableName,
   parameterRoot,
   productCredentialsParameterName,
   productCredentialsSecretName,
@@ -60,10 +63,29 @@ export class BrokerStack extends ZoneStack {
         queryParameters: op.queryParameters,
       })),
     );
+    // The back office as the broker reaches it: by the names the blueprint gives its ledgers and
+    // queues, which CloudFormation refuses to replace, with ARNs and URLs formatted here. A
+    // reference resolved only when the broker deploys would leave it sending to a queue that a
+    // back-office deploy replaced (DEC-021). Only the zone key's ARN, which no name gives, is a
+    // reference; the key is retained and never replaced.
     const targets: Record<string, BrokerTarget> = {};
+    const backOfficeByName = new Construct(this, 'BackOffice');
     for (const capability of blueprint.backOffice.capabilities) {
+      const takesCommands = capability.operations.some((op) => op.kind === 'command');
       targets[capability.name] = {
-        system: backOffice.capability(capability.name),
+        system: SystemOfRecord.fromSystemOfRecordAttributes(
+          backOfficeByName,
+          pascal(capability.name),
+          {
+            capabilityName: capability.name,
+            keyArn: backOffice.key.keyArn,
+            ledgerTableName: ledgerTableName(blueprint, capability.name),
+            ledgerKeys: capability.ledger,
+            intakeQueueName: takesCommands
+              ? capabilityQueueNames(blueprint, capability.name).intake
+              : undefined,
+          },
+        ),
         integrationRoleName: integrationRoleName(blueprint, capability.name),
       };
     }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { requireCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import type { Blueprint } from '../blueprint';
 import { contractKeys } from '../blueprint/cost-tags';
-import { stackName } from '../blueprint/names';
+import { costExplorerRegion, managementStageName, stackName } from '../blueprint/names';
 import { BackOfficeStack } from './back-office-stack';
 import { BrokerStack } from './broker-stack';
 import { CostManagementStack } from './cost-management-stack';
@@ -18,13 +18,27 @@ export interface OfficeZonesStacks {
   readonly products: readonly ProductStack[];
   /** IT's guardrails of the front office: the permission boundary of every product role. */
   readonly frontOfficeGuardrails: FrontOfficeGuardrailsStack;
-  /** For the management (payer) account; only when the blueprint has `costManagement`. */
+  /**
+   * The stage of the management (payer) account's stacks, when the blueprint has any: not
+   * top-level, so `cdk deploy --all` deploys the zones and products and leaves it out.
+   */
+  readonly management?: Stage;
+  /**
+   * For the management (payer) account, in the management stage, in Cost Explorer's region; only
+   * when the blueprint has `costManagement`.
+   */
   readonly costManagement?: CostManagementStack;
-  /** The organisation policies, built only when the blueprint names OUs (`organization`). */
+  /**
+   * The organisation policies, in the management stage; built only when the blueprint names OUs
+   * (`organization`).
+   */
   readonly organization?: OrganizationStack;
 }
 
-/** Every stack of a build, in deployment order. */
+/**
+ * Every stack of a build, in deployment order: the zones and products (what `cdk deploy --all`
+ * deploys), then the management account's.
+ */
 export function allStacks(stacks: OfficeZonesStacks): Stack[] {
   return [
     stacks.backOffice,
@@ -38,9 +52,11 @@ export function allStacks(stacks: OfficeZonesStacks): Stack[] {
 
 /**
  * Builds the enterprise a blueprint describes: the back office, the broker, the front office's
- * guardrails and one stack per product, plus the cost-management stack and the organisation
- * policies when the blueprint asks for them. Every stack is environment-agnostic and makes no
- * context lookups, so synth needs no AWS credentials.
+ * guardrails and one stack per product, top-level; and, when the blueprint asks for them, the
+ * cost-management stack and the organisation policies in a nested stage for the management
+ * account (`managementStageName`), which `cdk deploy --all` does not select. The zones' stacks
+ * are environment-agnostic; the cost-management stack is pinned to Cost Explorer's region. No
+ * stack makes context lookups, so synth needs no AWS credentials.
  */
 export function buildOfficeZones(scope: Construct, blueprint: Blueprint): OfficeZonesStacks {
   if (!Stage.isStage(scope))
@@ -59,20 +75,35 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
     stack.addStackDependency(frontOfficeGuardrails, 'its roles carry the front-office boundary');
     return stack;
   });
-  const costManagement = blueprint.costManagement
-    ? new CostManagementStack(scope, id('CostManagement'), {
-        blueprint,
-        costManagement: blueprint.costManagement,
-      })
-    : undefined;
-  const organization = blueprint.organization
-    ? new OrganizationStack(scope, id('Organization'), { blueprint })
-    : undefined;
+  // The management account's stacks go in a stage of their own: the CLI's `--all` selects only
+  // the top-level stacks of the cloud assembly, so they are deployed on purpose, not by accident.
+  // Their CloudFormation stack names stay those of the blueprint (`<prefix>-<env>-CostManagement`).
+  const management =
+    blueprint.costManagement || blueprint.organization
+      ? new Stage(scope, managementStageName(blueprint))
+      : undefined;
+  const costManagement =
+    management && blueprint.costManagement
+      ? new CostManagementStack(management, 'CostManagement', {
+          stackName: id('CostManagement'),
+          env: { region: costExplorerRegion(blueprint.region) },
+          blueprint,
+          costManagement: blueprint.costManagement,
+        })
+      : undefined;
+  const organization =
+    management && blueprint.organization
+      ? new OrganizationStack(management, 'Organization', {
+          stackName: id('Organization'),
+          blueprint,
+        })
+      : undefined;
   const stacks = {
     backOffice,
     broker,
     products,
     frontOfficeGuardrails,
+    management,
     costManagement,
     organization,
   };

@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import type { Blueprint } from '../blueprint';
@@ -14,7 +14,10 @@ export interface ZoneStackProps extends StackProps {
 /**
  * A stack the blueprint builds. It belongs to the zone of its attribution (registered for the
  * boundary rules) and carries the cost-tag contract both ways: on every taggable resource in its
- * template and as stack tags, which CloudFormation propagates at deploy.
+ * template and as stack tags, which CloudFormation propagates at deploy. It is deployed with the
+ * CDK bootstrap of the blueprint's qualifier (`deployment.bootstrapQualifier`): its roles, its
+ * asset bucket and the version check.
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/customize-synth.html
  */
 export abstract class ZoneStack extends Stack {
   /** The cost tags of the stack; a construct inside may be attributed more precisely. */
@@ -22,7 +25,8 @@ export abstract class ZoneStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ZoneStackProps) {
     const tags = costTags(props.blueprint, props.attribution);
-    super(scope, id, { tags, ...props });
+    const qualifier = props.blueprint.deployment.bootstrapQualifier;
+    super(scope, id, { tags, synthesizer: new DefaultStackSynthesizer({ qualifier }), ...props });
     this.costTags = tags;
     registerZone(this, props.attribution.zone);
     applyCostTags(this, tags);

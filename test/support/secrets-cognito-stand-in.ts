@@ -30,6 +30,14 @@ export interface StandInState {
   clientScopes: string[];
   /** Seconds an access token is valid (the app client's access-token validity). */
   accessTokenValiditySeconds: number;
+  /**
+   * Decides, per call (by its `X-Amz-Target`), whether to answer with a throttling error instead:
+   * `before` refuses the call, `after` carries it out and then answers with the error (the answer
+   * was lost, as a retry after a timeout sees it).
+   */
+  fault?: (target: string) => 'before' | 'after' | undefined;
+  /** Every Secrets Manager and Cognito call received, by target, in order. */
+  calls: string[];
 }
 
 export interface StandInOptions {
@@ -58,6 +66,7 @@ export async function startSecretsCognitoStandIn(
     tokenEndpointDown: false,
     clientScopes: [...(options.scopes ?? ['stand-in/read'])],
     accessTokenValiditySeconds: 3600,
+    calls: [],
   };
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = randomUUID();
@@ -125,17 +134,22 @@ export async function startSecretsCognitoStandIn(
       );
     }
     const input = JSON.parse(body || '{}');
+    const target = String(req.headers['x-amz-target']);
+    state.calls.push(target);
+    const fault = state.fault?.(target);
+    const throttled = () => reply(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+    if (fault === 'before') return throttled();
+    const answer = (status: number, payload: unknown) =>
+      fault === 'after' ? throttled() : reply(status, payload);
     if (
-      ['secretsmanager.DescribeSecret', 'secretsmanager.GetSecretValue'].includes(
-        String(req.headers['x-amz-target']),
-      ) &&
+      ['secretsmanager.DescribeSecret', 'secretsmanager.GetSecretValue'].includes(target) &&
       !knownSecret(input.SecretId)
     ) {
       return error('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     }
-    switch (String(req.headers['x-amz-target'])) {
+    switch (target) {
       case 'secretsmanager.DescribeSecret':
-        return reply(200, {
+        return answer(200, {
           ARN: input.SecretId,
           RotationEnabled: true,
           VersionIdsToStages: Object.fromEntries(
@@ -150,7 +164,7 @@ export async function startSecretsCognitoStandIn(
             x.stages.includes(input.VersionStage ?? 'AWSCURRENT'),
         );
         if (!entry) return error('ResourceNotFoundException', 'no such version');
-        return reply(200, {
+        return answer(200, {
           ARN: input.SecretId,
           VersionId: entry[0],
           SecretString: entry[1].value,
@@ -162,16 +176,16 @@ export async function startSecretsCognitoStandIn(
           value: input.SecretString,
           stages: input.VersionStages,
         });
-        return reply(200, { ARN: input.SecretId, VersionId: input.ClientRequestToken });
+        return answer(200, { ARN: input.SecretId, VersionId: input.ClientRequestToken });
       case 'secretsmanager.UpdateSecretVersionStage':
         for (const [v, x] of state.versions) {
           if (v === input.RemoveFromVersionId)
             x.stages = x.stages.filter((s) => s !== input.VersionStage).concat('AWSPREVIOUS');
           if (v === input.MoveToVersionId) x.stages = [input.VersionStage];
         }
-        return reply(200, { ARN: input.SecretId });
+        return answer(200, { ARN: input.SecretId });
       case 'AWSCognitoIdentityProviderService.ListUserPoolClientSecrets':
-        return reply(200, {
+        return answer(200, {
           ClientSecrets: state.clientSecrets.map((s) => ({
             ClientSecretId: s.id,
             ClientSecretCreateDate: s.created,
@@ -187,7 +201,7 @@ export async function startSecretsCognitoStandIn(
           created: clock,
         };
         state.clientSecrets.push(created);
-        return reply(200, {
+        return answer(200, {
           ClientSecretDescriptor: {
             ClientSecretId: created.id,
             ClientSecretValue: created.value,
@@ -197,7 +211,7 @@ export async function startSecretsCognitoStandIn(
       }
       case 'AWSCognitoIdentityProviderService.DeleteUserPoolClientSecret':
         state.clientSecrets = state.clientSecrets.filter((s) => s.id !== input.ClientSecretId);
-        return reply(200, {});
+        return answer(200, {});
       default:
         return error('UnknownOperationException', String(req.headers['x-amz-target']));
     }

@@ -45,6 +45,11 @@ export interface RotationDeps {
  * still has the previous secret cached goes on getting tokens until the next rotation, which
  * retires it: zero downtime, and never more than two secrets alive. The API key is not rotated here
  * (API Gateway keeps the value it was deployed with).
+ *
+ * Every step may run again: Secrets Manager retries a failed step, and a failed rotation, with the
+ * same token. A retried step never retires the secret the current version holds (see
+ * `currentSecretId`), so a throttled or lost answer can cost a spare Cognito secret, never access.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda.html
  */
 export async function rotate(event: RotationEvent, deps: RotationDeps): Promise<void> {
   const { SecretId: secretId, ClientRequestToken: token } = event;
@@ -86,13 +91,15 @@ async function createSecret(secretId: string, token: string, deps: RotationDeps)
         }),
       )
     ).ClientSecrets ?? [];
-  // Keep the current secret; retire the others (the previous rotation's), so the client has room
-  // for the new one. Before the first rotation the current one's id is unknown: it is the newest.
-  const byAge = [...listed].sort(
-    (a, b) => Number(b.ClientSecretCreateDate ?? 0) - Number(a.ClientSecretCreateDate ?? 0),
-  );
-  const keep = current.clientSecretId ?? byAge[0]?.ClientSecretId;
-  for (const old of byAge) {
+  // Keep the secret consumers use now; retire the others (the previous rotation's, and any that a
+  // failed attempt added but never stored), so the client has room for the new one.
+  const keep = currentSecretId(current, listed);
+  if (!listed.some((s) => s.ClientSecretId === keep)) {
+    throw new Error(
+      `client ${current.clientId} no longer holds its current secret ${keep}; refusing to retire any secret`,
+    );
+  }
+  for (const old of listed) {
     if (old.ClientSecretId && old.ClientSecretId !== keep) {
       await deps.cognito.send(
         new DeleteUserPoolClientSecretCommand({
@@ -123,6 +130,23 @@ async function createSecret(secretId: string, token: string, deps: RotationDeps)
       VersionStages: ['AWSPENDING'],
     }),
   );
+}
+
+/**
+ * Which of the client's secrets the current credentials hold. After a rotation the secret records
+ * it (`clientSecretId`). Before the first one it is the secret Cognito generated with the client:
+ * the oldest, because every other secret was added later by a rotation attempt that never
+ * finished (a retried `createSecret` finds the one its failed attempt added, which is the newest).
+ */
+function currentSecretId(
+  current: Credentials,
+  listed: readonly { ClientSecretId?: string; ClientSecretCreateDate?: Date | number }[],
+): string | undefined {
+  if (current.clientSecretId) return current.clientSecretId;
+  const byAge = [...listed].sort(
+    (a, b) => Number(a.ClientSecretCreateDate ?? 0) - Number(b.ClientSecretCreateDate ?? 0),
+  );
+  return byAge[0]?.ClientSecretId;
 }
 
 async function finishSecret(

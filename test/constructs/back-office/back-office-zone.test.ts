@@ -135,7 +135,7 @@ describe('BackOfficeZone systems of record', () => {
           KMSMasterKeyId: stack.resolve(backOffice.key.keyArn),
         }),
       }),
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
   });
 

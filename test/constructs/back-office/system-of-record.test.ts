@@ -1,6 +1,7 @@
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { BackOfficeZone } from '../../../constructs/back-office/back-office-zone';
+import { SystemOfRecord } from '../../../constructs/back-office/system-of-record';
 import { testStack } from '../../helpers';
 
 function zone() {
@@ -29,7 +30,7 @@ describe('BackOfficeZone and SystemOfRecord', () => {
     });
   });
 
-  test('a ledger has point-in-time recovery, the zone key, deletion protection and is retained', () => {
+  test('a ledger has point-in-time recovery, the zone key, deletion protection and is retained except when its first deploy fails', () => {
     const { stack, backOffice } = zone();
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::DynamoDB::Table', 2);
@@ -44,7 +45,7 @@ describe('BackOfficeZone and SystemOfRecord', () => {
           KMSMasterKeyId: stack.resolve(backOffice.key.keyArn),
         },
       }),
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -135,6 +136,43 @@ describe('BackOfficeZone and SystemOfRecord', () => {
     });
     expect(() => backOffice.capability('catalog').grantSubmit(role)).toThrow(
       /catalog is read-only/,
+    );
+  });
+});
+
+describe('SystemOfRecord.fromSystemOfRecordAttributes', () => {
+  function imported(intakeQueueName?: string) {
+    const stack = testStack('Broker');
+    const system = SystemOfRecord.fromSystemOfRecordAttributes(stack, 'Orders', {
+      capabilityName: 'orders',
+      keyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      ledgerTableName: 'acme-dev-orders-ledger',
+      ledgerKeys: { partitionKey: 'orderId' },
+      intakeQueueName,
+    });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+    return { stack, system, role };
+  }
+
+  test('grants by the names it was given, formatting the ARNs in the importing stack', () => {
+    const { stack, system, role } = imported('acme-dev-orders-intake');
+    system.grantSubmit(role);
+    system.grantRead(role);
+    expect(stack.resolve(system.intakeQueue!.queueName)).toBe('acme-dev-orders-intake');
+    const resources = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(resources).toContain(':acme-dev-orders-intake');
+    expect(resources).toContain(':table/acme-dev-orders-ledger');
+    expect(resources).not.toContain('Fn::GetStackOutput');
+    expect(resources).not.toContain('Fn::ImportValue');
+  });
+
+  test('fails when asked to admit a principal or to take commands without a queue', () => {
+    const { system, role } = imported();
+    expect(() => system.admit('arn:aws:iam::111122223333:role/x', 'read')).toThrow(
+      'capability orders was imported: admit principals in the stack that built it',
+    );
+    expect(() => system.grantSubmit(role)).toThrow(
+      'capability orders is read-only: it has no intake queue to submit to',
     );
   });
 });

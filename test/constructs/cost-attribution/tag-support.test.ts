@@ -37,7 +37,8 @@ describe('the tag-support table', () => {
         continue;
       }
       const stack = Stack.of(node);
-      const template = assembly.getStackByName(stack.stackName).template;
+      // The management stage's stacks are in a nested assembly: find each by its artifact id.
+      const template = assembly.getStackArtifact(stack.artifactId).template;
       const props = template.Resources[stack.resolve(node.logicalId)].Properties ?? {};
       // The same tags (order aside: initial tags may come last), in the shape the table says.
       const actual = props[support.property];

@@ -22,7 +22,9 @@ function typesBuiltBy(blueprint: ReturnType<typeof parseBlueprint>): Set<string>
     buildOfficeZones(app, blueprint);
     const assembly = app.synth();
     return new Set(
-      assembly.stacks.flatMap((s) => Object.values<any>(s.template.Resources).map((r) => r.Type)),
+      assembly.stacksRecursively.flatMap((s) =>
+        Object.values<any>(s.template.Resources).map((r) => r.Type),
+      ),
     );
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -1,7 +1,15 @@
 import { Stack, TagManager, CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { allStacks } from '../../../lib/stacks/office-zones';
-import { buildReference } from '../../helpers';
+import { buildReference, referenceInput } from '../../helpers';
+
+/** A stack of the assembly or of a nested one, by its CloudFormation name. */
+function stackNamed(assembly: CloudAssembly, name: string) {
+  const stack = assembly.stacksRecursively.find((s) => s.stackName === name);
+  if (!stack) throw new Error(`no stack named ${name}`);
+  return stack;
+}
 
 describe('the reference blueprint', () => {
   const { app, blueprint, stacks } = buildReference();
@@ -9,7 +17,7 @@ describe('the reference blueprint', () => {
   const all: Stack[] = allStacks(stacks);
 
   test('builds a back office, a broker, the front-office guardrails, one stack per product and the cost-management stack, with the configured prefix', () => {
-    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([
+    expect(assembly.stacksRecursively.map((s) => s.stackName).sort()).toEqual([
       'OfficeZones-dev-BackOffice',
       'OfficeZones-dev-Broker',
       'OfficeZones-dev-CostManagement',
@@ -19,13 +27,90 @@ describe('the reference blueprint', () => {
     ]);
   });
 
-  test('every stack is environment-agnostic', () => {
+  // The CDK CLI's `deploy --all` selects the top-level stacks of the cloud assembly (its
+  // "main-assembly" strategy); a pattern such as `OfficeZones-dev-Management/*` matches the
+  // hierarchical ids of a nested stage's stacks.
+  test('`cdk deploy --all` selects exactly the zones and products: the management stacks are in a stage of their own', () => {
+    expect(assembly.stacks.map((s) => s.hierarchicalId).sort()).toEqual([
+      'OfficeZones-dev-BackOffice',
+      'OfficeZones-dev-Broker',
+      'OfficeZones-dev-FrontOfficeGuardrails',
+      'OfficeZones-dev-Product-loyalty',
+      'OfficeZones-dev-Product-web-shop',
+    ]);
+    const nested = assembly.stacksRecursively.filter((s) => !assembly.stacks.includes(s));
+    expect(nested.map((s) => [s.hierarchicalId, s.stackName])).toEqual([
+      ['OfficeZones-dev-Management/CostManagement', 'OfficeZones-dev-CostManagement'],
+    ]);
+    // No top-level stack depends on a management stack, so `--all` never pulls one in.
+    for (const stack of assembly.stacks)
+      expect(stack.dependencies.map((d) => d.id)).not.toContain(nested[0].id);
+  });
+
+  test('the organisation stack joins the management stage, and the zones stay top-level', () => {
+    const input = referenceInput();
+    input.organization = {
+      frontOfficeOuIds: ['ou-ab12-frontoff1'],
+      backOfficeOuIds: ['ou-ab12-backoff01'],
+    };
+    const built = buildReference(input).app.synth();
+    expect(built.stacks.map((s) => s.stackName)).not.toContain('OfficeZones-dev-Organization');
+    expect(
+      built.stacksRecursively
+        .filter((s) => !built.stacks.includes(s))
+        .map((s) => s.hierarchicalId)
+        .sort(),
+    ).toEqual([
+      'OfficeZones-dev-Management/CostManagement',
+      'OfficeZones-dev-Management/Organization',
+    ]);
+  });
+
+  test("the zones are environment-agnostic; the cost-management stack goes to Cost Explorer's region", () => {
     for (const s of assembly.stacks)
       expect(s.environment).toMatchObject({ account: 'unknown-account', region: 'unknown-region' });
+    expect(stackNamed(assembly, 'OfficeZones-dev-CostManagement').environment).toMatchObject({
+      account: 'unknown-account',
+      region: 'us-east-1',
+    });
+  });
+
+  test('China blueprints get cn-northwest-1, where Cost Explorer lives in that partition', () => {
+    const input = referenceInput();
+    input.region = 'cn-north-1';
+    const built = buildReference(input).app.synth();
+    expect(stackNamed(built, 'OfficeZones-dev-CostManagement').environment.region).toBe(
+      'cn-northwest-1',
+    );
+  });
+
+  test('a blueprint without cost management or organisation builds no management stage', () => {
+    const input = referenceInput();
+    delete input.costManagement;
+    const { stacks: built } = buildReference(input);
+    expect(built.management).toBeUndefined();
+  });
+
+  test("every stack deploys with the bootstrap of the blueprint's qualifier", () => {
+    const input = referenceInput();
+    input.deployment = { bootstrapQualifier: 'ozq1' };
+    const built = buildReference(input).app.synth();
+    expect(built.stacksRecursively.length).toBe(6);
+    for (const stack of built.stacksRecursively) {
+      expect(stack.template.Parameters.BootstrapVersion.Default).toBe(
+        '/cdk-bootstrap/ozq1/version',
+      );
+      expect(stack.assumeRoleArn).toContain('cdk-ozq1-deploy-role-');
+      expect(stack.cloudFormationExecutionRoleArn).toContain('cdk-ozq1-cfn-exec-role-');
+    }
+    // The default qualifier is CDK's own.
+    expect(assembly.stacks[0].cloudFormationExecutionRoleArn).toContain(
+      'cdk-hnb659fds-cfn-exec-role-',
+    );
   });
 
   test("IT's stacks are protected from termination; products are not", () => {
-    const protectedStacks = assembly.stacks
+    const protectedStacks = assembly.stacksRecursively
       .filter((s) => s.terminationProtection)
       .map((s) => s.stackName);
     expect(protectedStacks.sort()).toEqual([
@@ -137,6 +222,29 @@ describe('the reference blueprint', () => {
     }
   });
 
+  test('fails when the broker reaches a back-office queue or ledger through a reference resolved at its deploy: it uses the names the blueprint fixes', () => {
+    const brokerJson = JSON.stringify(Template.fromStack(stacks.broker).toJSON());
+    const outputs = [...brokerJson.matchAll(/"OutputName":"([^"]+)"/g)].map((m) => m[1]);
+    // The zone key's ARN is the only thing of the back office no name gives.
+    expect([...new Set(outputs)]).toEqual([
+      expect.stringMatching(/^PublishOutputFnGetAttZoneKey[0-9A-F]{8}Arn[0-9A-F]{8}$/),
+    ]);
+    const backOffice = Template.fromStack(stacks.backOffice);
+    // CloudFormation refuses to replace a resource with a physical name: the broker's target
+    // cannot move without the back-office deploy failing.
+    backOffice.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'OfficeZones-dev-orders-intake',
+    });
+    backOffice.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'OfficeZones-dev-orders-dead-letters',
+    });
+    for (const table of ['OfficeZones-dev-orders-ledger', 'OfficeZones-dev-catalog-ledger'])
+      backOffice.hasResourceProperties('AWS::DynamoDB::Table', { TableName: table });
+    expect(brokerJson).toContain('"/OfficeZones-dev-orders-intake"');
+    expect(brokerJson).toContain('\\"TableName\\":\\"OfficeZones-dev-orders-ledger\\"');
+    expect(brokerJson).toContain('\\"TableName\\":\\"OfficeZones-dev-catalog-ledger\\"');
+  });
+
   test("change control: each capability's owner and ticket are in the back-office template metadata", () => {
     expect(
       Template.fromStack(stacks.backOffice).toJSON().Metadata['OfficeZones::ChangeControl'],
@@ -155,7 +263,8 @@ describe('the reference blueprint', () => {
     const tables = template.findResources('AWS::DynamoDB::Table');
     expect(Object.keys(tables)).toHaveLength(3); // orders, invoices, catalog
     for (const table of Object.values(tables) as any[]) {
-      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
       expect(table.Properties).toMatchObject({
         DeletionProtectionEnabled: true,
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

@@ -103,9 +103,140 @@ describe('client-secret rotation', () => {
     expect(current()).toEqual(before);
   });
 
+  test('fails when the client no longer holds the secret the current version records, and retires nothing', async () => {
+    await rotateOnce('r1');
+    const recorded = current().clientSecretId;
+    standIn.state.clientSecrets = standIn.state.clientSecrets.filter((s) => s.id !== recorded);
+    const left = [...standIn.state.clientSecrets];
+    begin('r2');
+    await expect(step('r2', 'createSecret')).rejects.toThrow(
+      `client client-web-shop no longer holds its current secret ${recorded}; refusing to retire any secret`,
+    );
+    expect(standIn.state.clientSecrets).toEqual(left);
+  });
+
   test('fails when asked to rotate a version that is not pending', async () => {
     await expect(step('no-such-version', 'createSecret')).rejects.toThrow(
       'secret version no-such-version has no stage for rotation of creds',
     );
   });
+});
+
+/**
+ * Secrets Manager retries a failed step (and a failed rotation) with the same token. Every call a
+ * rotation makes is failed once, in turn, with a throttling error, either before the service acts
+ * or after it acted (the answer lost); the failed step is then retried. Through it all the consumer
+ * must never be cut off, and the rotation must end as a clean one does.
+ */
+describe('client-secret rotation under retry', () => {
+  const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
+
+  async function harness() {
+    const standIn = await startSecretsCognitoStandIn(CLIENT_ID, 'secret-initial', INITIAL);
+    const config = {
+      endpoint: standIn.endpoint,
+      region: 'eu-west-2',
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1, // every throttle reaches the step, as when the SDK's own retries run out
+    };
+    const deps: RotationDeps = {
+      secrets: new SecretsManagerClient(config),
+      cognito: new CognitoIdentityProviderClient(config),
+      userPoolId: 'eu-west-2_pool',
+      testToken: (c) => requestToken(c, 2000),
+    };
+    const current = (): Credentials =>
+      JSON.parse(
+        [...standIn.state.versions.values()].find((v) => v.stages.includes('AWSCURRENT'))!.value!,
+      );
+    const canGetToken = (c: Credentials) =>
+      requestToken(c, 2000).then(
+        () => true,
+        () => false,
+      );
+    /** One rotation as Secrets Manager runs it: a failed step is retried until it succeeds. */
+    async function rotation(token: string) {
+      const before = current();
+      standIn.state.versions.set(token, { stages: ['AWSPENDING'] });
+      for (const Step of STEPS) {
+        for (let attempt = 1; ; attempt++) {
+          const ok = await rotate(
+            { SecretId: 'creds', ClientRequestToken: token, Step },
+            deps,
+          ).then(
+            () => true,
+            (e: unknown) => {
+              if (attempt >= 3) throw e;
+              return false;
+            },
+          );
+          // What a consumer holds, the current value or the one it cached before, still works.
+          const cutOff: string[] = [];
+          if (!(await canGetToken(current()))) cutOff.push('the current secret');
+          if (!(await canGetToken(before))) cutOff.push('the secret cached before the rotation');
+          expect({ Step, attempt, cutOff }).toEqual({ Step, attempt, cutOff: [] });
+          if (ok) break;
+        }
+      }
+      return before;
+    }
+    const close = async () => {
+      deps.secrets.destroy();
+      deps.cognito.destroy();
+      await standIn.close();
+    };
+    return { standIn, rotation, current, canGetToken, close };
+  }
+
+  /** How many Secrets Manager and Cognito calls a clean rotation makes, after `earlier` rotations. */
+  async function callsOfCleanRotation(earlier: number): Promise<number> {
+    const h = await harness();
+    try {
+      for (let i = 0; i < earlier; i++) await h.rotation(`earlier-${i}`);
+      const start = h.standIn.state.calls.length;
+      await h.rotation('r');
+      return h.standIn.state.calls.length - start;
+    } finally {
+      await h.close();
+    }
+  }
+
+  for (const earlier of [0, 1]) {
+    test(`no retried step cuts the consumer off (rotation ${earlier + 1}, every call failed in turn)`, async () => {
+      const calls = await callsOfCleanRotation(earlier);
+      expect(calls).toBeGreaterThan(10);
+      const failures: string[] = [];
+      for (let n = 0; n < calls; n++) {
+        for (const when of ['before', 'after'] as const) {
+          const h = await harness();
+          let failedCall = '';
+          try {
+            for (let i = 0; i < earlier; i++) await h.rotation(`earlier-${i}`);
+            const start = h.standIn.state.calls.length;
+            h.standIn.state.fault = (target) => {
+              if (h.standIn.state.calls.length - start - 1 !== n) return undefined;
+              failedCall = target;
+              return when;
+            };
+            const before = await h.rotation('r');
+            h.standIn.state.fault = undefined;
+            const after = h.current();
+            // The rotation completed: a new secret is current, the one before it still works
+            // until the next rotation, and the client holds no more than Cognito's two.
+            expect(after.clientSecret).not.toBe(before.clientSecret);
+            expect(await h.canGetToken(after)).toBe(true);
+            expect(await h.canGetToken(before)).toBe(true);
+            expect(h.standIn.state.clientSecrets.length).toBeLessThanOrEqual(2);
+            expect(failedCall).not.toBe('');
+          } catch (e) {
+            const message = (e as Error).message.replace(/\s+/g, ' ');
+            failures.push(`${failedCall} (call ${n}) throttled ${when} it acted: ${message}`);
+          } finally {
+            await h.close();
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  }
 });

@@ -44,6 +44,15 @@ describe('B9 BackOfficeRetain', () => {
     ]);
   });
 
+  test('passes ledgers kept with RetainExceptOnCreate, which a failed first deploy may remove', () => {
+    const { app, back } = zonedApp();
+    table(back, 'Ledger', { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
+    new backup.BackupVault(back, 'Vault', {
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
+    expect(findings(app, 'B9')).toEqual([]);
+  });
+
   test('passes retained back-office resources and front-office tables that are not', () => {
     const { app, back, front } = zonedApp();
     table(back, 'Ledger');
