@@ -240,7 +240,8 @@ describe('the reference blueprint', () => {
     });
     for (const table of ['OfficeZones-dev-orders-ledger', 'OfficeZones-dev-catalog-ledger'])
       backOffice.hasResourceProperties('AWS::DynamoDB::Table', { TableName: table });
-    expect(brokerJson).toContain('"/OfficeZones-dev-orders-intake"');
+    // The queue URL in the SQS JSON request template is formatted from the queue's fixed name.
+    expect(brokerJson).toContain('"/OfficeZones-dev-orders-intake\\",\\"Entries');
     expect(brokerJson).toContain('\\"TableName\\":\\"OfficeZones-dev-orders-ledger\\"');
     expect(brokerJson).toContain('\\"TableName\\":\\"OfficeZones-dev-catalog-ledger\\"');
   });
