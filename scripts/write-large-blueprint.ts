@@ -10,5 +10,7 @@ if (!products || !capabilities || !file) {
 }
 fs.writeFileSync(
   file,
-  JSON.stringify(largeBlueprint({ products: Number(products), capabilities: Number(capabilities) })),
+  JSON.stringify(
+    largeBlueprint({ products: Number(products), capabilities: Number(capabilities) }),
+  ),
 );
