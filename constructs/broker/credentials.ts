@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { cloudFormationExecutionRoleArn } from '../shared/deployment-role';
 
 export interface ConsumerCredentialsProps {
   /** The consumer's app client. */
@@ -24,6 +25,15 @@ export interface ConsumerCredentialsProps {
    * @default - none
    */
   readonly alsoReadBy?: readonly string[];
+  /**
+   * The role that deploys the stack. CloudFormation resolves the API key's
+   * `{{resolve:secretsmanager:...}}` reference with it each time it creates or updates the key, so
+   * the secret's deny admits it for `secretsmanager:GetSecretValue` (and for nothing else: the
+   * deny covers only that action).
+   * @default - the CDK bootstrap's CloudFormation execution role with the default qualifier
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
+   */
+  readonly deploymentRoleArn?: string;
   /** The token endpoint, stored with the credentials for the runtime's convenience. */
   readonly tokenUrl: string;
   /** The broker API's URL, likewise. */
@@ -71,7 +81,13 @@ export class ConsumerCredentials extends Construct {
           actions: ['secretsmanager:GetSecretValue'],
           resources: ['*'],
           conditions: {
-            ArnNotLike: { 'aws:PrincipalArn': [props.readerRoleArn, ...(props.alsoReadBy ?? [])] },
+            ArnNotLike: {
+              'aws:PrincipalArn': [
+                props.readerRoleArn,
+                ...(props.alsoReadBy ?? []),
+                props.deploymentRoleArn ?? cloudFormationExecutionRoleArn(this),
+              ],
+            },
             Bool: { 'aws:PrincipalIsAWSService': 'false' },
           },
         }),
@@ -86,13 +102,20 @@ export class ConsumerCredentials extends Construct {
     }).unsafeUnwrap();
   }
 
-  /** An API Gateway API key with the secret's value. */
+  /**
+   * An API Gateway API key with the secret's value. It is created after the secret's resource
+   * policy, so CloudFormation never resolves the value while the policy is half made.
+   */
   addApiKey(name: string): apigw.IApiKey {
-    return new apigw.ApiKey(this, 'ApiKey', {
+    const key = new apigw.ApiKey(this, 'ApiKey', {
       apiKeyName: name,
       description: `${name}: identifies the consumer for its usage plan (authorisation is the OAuth token)`,
       value: this.apiKeyValue,
       enabled: true,
     });
+    // `Secret.addToResourcePolicy` puts the `AWS::SecretsManager::ResourcePolicy` at child `Policy`.
+    const policy = this.secret.node.tryFindChild('Policy');
+    if (policy) key.node.addDependency(policy);
+    return key;
   }
 }

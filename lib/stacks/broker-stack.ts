@@ -5,6 +5,7 @@ import { pascal } from '../../constructs/naming';
 import type { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
+import { cloudFormationExecutionRoleArn } from '../../constructs/shared/deployment-role';
 import { acknowledge } from '../../policies/acknowledge';
 import { clientName, consumers, operationScope, physicalNamePrefix } from '../blueprint';
 import { brokerManifest } from '../contract/broker-manifest';
@@ -89,6 +90,10 @@ export class BrokerStack extends ZoneStack {
       accessTokenValidity: Duration.minutes(blueprint.broker.accessTokenValidityMinutes),
       throttle: blueprint.broker.throttle,
       wafRateLimitPerIp: blueprint.broker.wafRateLimitPerIp,
+      deploymentRoleArn: cloudFormationExecutionRoleArn(
+        this,
+        blueprint.deployment.bootstrapQualifier,
+      ),
     });
 
     acknowledge(this.broker.api.restApi.node.findChild('CloudWatchRole'), {
