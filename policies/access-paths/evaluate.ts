@@ -342,7 +342,11 @@ export function completeAccessPaths(
       ...path,
       decision: answer.decision,
       pass,
-      decidingStatements: answer.reasons.map((r) => deciding(r, labels)),
+      // A service principal has no identity policies: the engine's "identity: nothing allows"
+      // says nothing about it.
+      decidingStatements: answer.reasons
+        .filter((r) => path.principal.kind === 'role' || r.policyType !== 'identity')
+        .map((r) => deciding(r, labels)),
     };
   });
   const notEvaluated = results.filter((r) => r.decision === 'NotEvaluated').length;

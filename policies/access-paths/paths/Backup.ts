@@ -21,9 +21,9 @@ export const backup: AccessPathKind = {
     for (const sel of asm.ofType('AWS::Backup::BackupSelection')) {
       const roleArn = String(sel.props.BackupSelection?.IamRoleArn);
       const role = ctx.role(roleArn);
-      const roleSlug = slug(
-        role?.resource ? idOf(ctx, role.resource) : (roleArn.split('/').pop() ?? 'role'),
-      );
+      const roleSlug = role?.resource
+        ? idOf(ctx, role.resource)
+        : slug(roleArn.split('/').pop() ?? 'role');
       if (!roles.has(roleArn)) {
         roles.add(roleArn);
         out.push({

@@ -30,7 +30,7 @@ export const deployDynamicReferences: AccessPathKind = {
           kind: 'DeployDynamicReferences',
           principalZone: r.stack.zone,
         };
-        const id = `deploy.resolve.${slug(r.stack.stackName)}.${idOf(ctx, r)}${refs.length > 1 ? `.${i + 1}` : ''}`;
+        const id = `deploy.resolve.${idOf(ctx, r)}${refs.length > 1 ? `.${i + 1}` : ''}`;
         if (m[1] === 'secretsmanager') {
           const secretId = secretIdOf(m[2]);
           const secret = secretId.startsWith('arn:')

@@ -55,11 +55,12 @@ export function slug(text: string): string {
 }
 
 /**
- * The name a path id uses for a resource: its logical id without CDK's hash, which stays put
- * when a physical name changes (ids are a contract).
+ * The name a path id uses for a resource: its stack and its logical id without CDK's hash, which
+ * stay put when a physical name changes (ids are a contract) and tell two products' alike
+ * resources apart.
  */
 export function idOf(_ctx: AccessPathContext, r: AssemblyResource): string {
-  return slug(r.logicalId.replace(/[0-9A-F]{8}$/, ''));
+  return `${slug(r.stack.stackName)}.${slug(r.logicalId.replace(/[0-9A-F]{8}$/, ''))}`;
 }
 
 /** Paths of the KMS key a service uses on a principal's behalf (forward access session). */
