@@ -9,9 +9,13 @@ import {
 import { buildOfficeZones } from '../lib/stacks/office-zones';
 import { writeReports } from '../lib/reports';
 import { registerSecurityChecks } from '../lib/stacks/security';
+import { formatLimitProblem, limitProblems, synthesizedTemplates } from '../lib/stacks/limits';
 
 // The CDK app. `npx cdk synth` builds the reference blueprint; `-c blueprint=<file>` builds yours.
-const app = new App();
+// Office Zones checks CloudFormation's per-stack limits itself, with the cause and the fix
+// (lib/stacks/limits.ts), so aws-cdk-lib's generic 500-resource error is switched off unless the
+// CLI or cdk.json sets it.
+const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
 const file: unknown = app.node.tryGetContext('blueprint');
 
 let blueprint;
@@ -44,7 +48,16 @@ try {
 }
 let synthError: unknown;
 try {
-  app.synth();
+  const assembly = app.synth();
+  // AWS limits are checked whatever CDK_VALIDATION says: an over-limit template fails here, not at deploy.
+  const problems = limitProblems(
+    synthesizedTemplates(assembly),
+    blueprint.deployment.accountQuotas,
+  );
+  if (problems.length > 0)
+    synthError = new Error(
+      `the stacks exceed ${problems.length === 1 ? 'an AWS limit' : `${problems.length} AWS limits`}:\n${problems.map((p) => `  ${formatLimitProblem(p)}`).join('\n')}`,
+    );
 } catch (e) {
   synthError = e;
 }

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Measures Office Zones against a bare CDK app (one bucket) in the same run, on this machine, and
-# prints the ratios. Usage: scripts/bench.sh [runs]   (default 3; medians are reported)
+# prints the ratios. Medians of [runs] (default 3).
+#   scripts/bench.sh [runs]                     the reference: cdk synth with and without validation, npm test
+#   scripts/bench.sh products [runs] [counts]   the app alone (no CDK CLI, validation off, bundling on) for
+#                                               blueprints of <counts> products (default "1 50 200 400") and
+#                                               10 capabilities: seconds, peak memory, ratio, stacks, largest stack
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=reference
+if [ "${1:-}" = products ]; then mode=products; shift; fi
 runs="${1:-3}"
+counts="${2:-1 50 200 400}"
 bare="$(mktemp -d)"
 trap 'rm -rf "$bare"' EXIT
 
@@ -33,13 +40,70 @@ time_of() { # command... -> seconds (median of $runs)
   done | median
 }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+
+if [ "$mode" = products ]; then
+  work="$(mktemp -d)"
+  trap 'rm -rf "$bare" "$work"' EXIT
+  context() { # blueprint file or "" -> CDK_CONTEXT_JSON as the CDK CLI would pass it
+    node -e '
+const c = require("./cdk.json").context;
+if (process.argv[1]) c.blueprint = process.argv[1];
+process.stdout.write(JSON.stringify(c));' "$1"
+  }
+  run_app() { # dir app blueprint -> prints "seconds peak-MiB exit-code"
+    local dir="$1" app="$2" blueprint="$3" out="$work/out" rss="$work/rss" start end code=0
+    rm -rf "$out" "$rss"
+    start=$(date +%s.%N)
+    (cd "$dir" && CDK_OUTDIR="$out" CDK_VALIDATION=false CDK_CONTEXT_JSON="$(context "$blueprint")" \
+      BENCH_RSS_FILE="$rss" node --require "$OLDPWD/scripts/bench-peak-rss.cjs" --import tsx "$app" \
+      >"$work/log" 2>&1) || code=$?
+    end=$(date +%s.%N)
+    awk -v a="$start" -v b="$end" -v m="$(cat "$rss" 2>/dev/null || echo 0)" -v c="$code" \
+      'BEGIN { printf "%.2f %.0f %d\n", b - a, m / 1024, c }'
+  }
+  median_of() { # column dir app blueprint -> median of that column over $runs runs
+    local col="$1"; shift
+    for _ in $(seq "$runs"); do run_app "$@"; done | awk -v c="$col" '{print $c}' | median
+  }
+  largest() { # -> "stacks largest-stack resources KB" of the last run's assembly
+    node -e '
+const fs = require("fs"), path = require("path"), dir = process.argv[1];
+const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".template.json")) : [];
+let best = { n: 0, kb: 0, name: "-" };
+for (const f of files) {
+  const n = Object.keys(JSON.parse(fs.readFileSync(path.join(dir, f))).Resources || {}).length;
+  const kb = fs.statSync(path.join(dir, f)).size / 1024;
+  if (n > best.n) best = { n, kb, name: f.replace(".template.json", "") };
+}
+console.log(`${files.length} ${best.name} ${best.n} ${best.kb.toFixed(0)}`);' "$work/out"
+  }
+  bare_s=$(median_of 1 "$bare" app.ts "")
+  bare_mb=$(median_of 2 "$bare" app.ts "")
+  printf '| products | capabilities | seconds | peak MiB | ratio to the bare app | stacks | largest stack (resources, KB) | result |\n'
+  printf '| -------- | ------------ | ------- | -------- | --------------------- | ------ | ----------------------------- | ------ |\n'
+  printf '| bare app | - | %.1f | %.0f | 1.0x | 1 | - | - |\n' "$bare_s" "$bare_mb"
+  for n in $counts; do
+    file="$work/blueprint-$n.json"
+    npx tsx scripts/write-large-blueprint.ts "$n" 10 "$file"
+    s=$(median_of 1 "$PWD" bin/app.ts "$file")
+    mb=$(median_of 2 "$PWD" bin/app.ts "$file")
+    read -r _ _ code < <(run_app "$PWD" bin/app.ts "$file")
+    read -r stacks name resources kb < <(largest)
+    result=ok
+    if [ "$code" != 0 ]; then result="fails: $(grep -m1 -o '\[[^]]*\] [^(]*' "$work/log" || echo "exit $code")"; fi
+    printf '| %s | 10 | %.1f | %.0f | %sx | %s | %s (%s, %s) | %s |\n' "$n" "$s" "$mb" "$(ratio "$s" "$bare_s")" \
+      "$stacks" "$name" "$resources" "$kb" "$result"
+  done
+  exit 0
+fi
+
 synth_bare=$(time_of bash -c "cd '$bare' && npx cdk synth -q --no-notices")
 synth_oz=$(time_of npx cdk synth -q --no-notices)
 fast_bare=$(time_of bash -c "cd '$bare' && npx cdk synth -q --no-notices --no-validation")
 fast_oz=$(time_of npx cdk synth -q --no-notices --no-validation)
 test_oz=$(time_of npm test --silent)
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 printf '%-48s %8s %8s %7s\n' 'measure (median of '"$runs"', seconds)' 'bare' 'office' 'ratio'
 printf '%-48s %8.1f %8.1f %6sx\n' 'cdk synth (CloudFormation validation on)' "$synth_bare" "$synth_oz" "$(ratio "$synth_oz" "$synth_bare")"
 printf '%-48s %8.1f %8.1f %6sx\n' 'cdk synth --no-validation' "$fast_bare" "$fast_oz" "$(ratio "$fast_oz" "$fast_bare")"

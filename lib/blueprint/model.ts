@@ -287,6 +287,23 @@ const Product = z
   })
   .meta({ description: 'A front-office digital product, deployed as its own stack.' });
 
+const quota = (name: string) =>
+  z
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: `The account's raised "${name}" quota.` });
+
+/** Account quotas raised above their defaults (see lib/stacks/limits.ts for each default and source). */
+const AccountQuotasSchema = z.strictObject({
+  cloudFrontDistributions: quota('Distributions per AWS account'),
+  cloudFrontOriginAccessControls: quota('Origin access controls per AWS account'),
+  iamRoles: quota('Roles in an AWS account'),
+  apiGatewayUsagePlans: quota('Usage plans per account per Region'),
+  apiGatewayApiKeys: quota('API keys per account per Region'),
+  budgets: quota('Budgets per account'),
+});
+
 export const BlueprintSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -321,6 +338,10 @@ export const BlueprintSchema = z
             description:
               "The CDK bootstrap qualifier of the target accounts (`cdk bootstrap --qualifier`). Its CloudFormation execution role, `cdk-<qualifier>-cfn-exec-role-<account>-<region>`, is the principal that deploys the stacks: resource policies admit it for what CloudFormation must do. Default: CDK's default qualifier.",
           }),
+        accountQuotas: AccountQuotasSchema.optional().meta({
+          description:
+            'Account quotas raised above their AWS defaults in the target accounts. Synth fails when the stacks would create more than a quota allows; declare a raised quota here once AWS has granted it. Default: the AWS defaults.',
+        }),
       })
       .default({ bootstrapQualifier: 'hnb659fds' })
       .meta({ description: 'How the stacks are deployed.' }),
@@ -434,4 +455,5 @@ export type Partner = Blueprint['broker']['partners'][number];
 export type CostCentreBudget = NonNullable<Blueprint['backOffice']['budgets']>[number];
 export type CostManagement = NonNullable<Blueprint['costManagement']>;
 export type CostTagContract = Blueprint['costTags'];
+export type AccountQuotas = z.output<typeof AccountQuotasSchema>;
 export type TagRole = Exclude<keyof CostTagContract, 'additional'>;

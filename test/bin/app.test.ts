@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CDK_CONTEXT } from '../helpers';
+import { largeBlueprint } from '../support/large-blueprint';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -66,5 +67,24 @@ describe('bin/app.ts', () => {
     );
     expect(stderr).not.toMatch(/\s+at .+:\d+:\d+/);
     expect(files.filter((f) => f.endsWith('.template.json'))).toEqual([]);
+  });
+
+  test('fails when the stacks exceed an account quota, naming the quota, the count and the fix, with validation off', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-quota-'));
+    const file = path.join(dir, 'two-shops.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        ...largeBlueprint({ products: 2, components: ['web'] }),
+        deployment: { accountQuotas: { cloudFrontOriginAccessControls: 1 } },
+      }),
+    );
+    const { status, stderr } = runApp({ blueprint: file });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(status).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'Office Zones could not synthesize: the stacks exceed an AWS limit:',
+      '  [the target account (environment-agnostic stacks)] Origin access controls per AWS account (AWS::CloudFront::OriginAccessControl): 2 exceeds 1 (2 stacks create them, most OfficeZones-dev-Product-product-1: 1, OfficeZones-dev-Product-product-2: 1). Fix: request a higher "Origin access controls per AWS account" quota (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html) and declare it as deployment.accountQuotas.cloudFrontOriginAccessControls in the blueprint, or spread the stacks over more accounts',
+    ]);
   });
 });
