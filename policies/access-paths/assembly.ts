@@ -520,8 +520,12 @@ function physical(
       const id = `${r}_${createHash('sha256').update(logicalId).digest('hex').slice(0, 9)}`;
       return attr === 'Arn' ? `arn:${p}:cognito-idp:${r}:${a}:userpool/${id}` : id;
     }
-    case 'AWS::SSM::Parameter':
-      return attr === 'Ref' ? named('Name', 1011) : attr;
+    case 'AWS::SSM::Parameter': {
+      const name = named('Name', 1011);
+      if (attr === 'Ref') return name;
+      if (attr === 'Arn') return `arn:${p}:ssm:${r}:${a}:parameter/${name.replace(/^\//, '')}`;
+      return attr === 'Value' ? (asm.nameProperty(stack, raw, 'Value') ?? UNRESOLVED) : attr;
+    }
     case 'AWS::ApiGateway::RestApi':
       return attr === 'RootResourceId'
         ? `${logicalId.toLowerCase().slice(0, 10)}root`

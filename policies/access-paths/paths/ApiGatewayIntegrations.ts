@@ -112,9 +112,11 @@ function integrationCall(ctx: AccessPathContext, m: AssemblyResource): Call | un
       /Action=(\w+)/.exec(templates)?.[1] ??
       (form === 'action' ? rest.split('?')[0] : undefined);
     if (!apiAction) return undefined;
-    let queueName: string | undefined;
-    if (form === 'path') queueName = rest.split('?')[0].split('/')[1];
-    else queueName = /QueueUrl[^h]*(https:[^"&\\]+)/.exec(templates)?.[1]?.split('/').pop();
+    // The queue is in the URI path (`path/<account>/<queue>`) or, with SQS's JSON protocol, in
+    // the body's `QueueUrl`.
+    const fromPath = form === 'path' ? rest.split('?')[0].split('/')[1] : undefined;
+    const queueName =
+      fromPath || /QueueUrl[^h]*(https:[^"&\\]+)/.exec(templates)?.[1]?.split('/').pop();
     const queue = asm.ofType('AWS::SQS::Queue').find((q) => asm.refOf(q).endsWith(`/${queueName}`));
     const action = `sqs:${SQS_AUTHORISED_AS[apiAction] ?? apiAction}`;
     return {
