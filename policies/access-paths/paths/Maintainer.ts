@@ -15,8 +15,10 @@ export const maintainer: AccessPathKind = {
     const asm = ctx.assembly;
     const out: AccessPath[] = [];
     for (const m of ctx.settings.maintainers ?? []) {
-      const arn = asm.roleArn(m.roleName);
+      // The blueprint declares a capability's maintainers; the role exists only then.
       const role = ctx.roleNamed(m.roleName)?.resource;
+      if (!role) continue;
+      const arn = asm.roleArn(m.roleName);
       for (const tableName of m.tableNames) {
         const table = asm.ofType('AWS::DynamoDB::Table').find((t) => asm.refOf(t) === tableName);
         if (!table) continue;

@@ -6,7 +6,8 @@ import { AccessPathKind, asRole, encryptionKeyOf, idOf, keyPaths, stacksOf } fro
  * The back office's operator role reads each dead-letter queue and redrives it to its source:
  * on the dead-letter queue `sqs:ReceiveMessage`, `sqs:DeleteMessage`, `sqs:GetQueueAttributes`,
  * `sqs:StartMessageMoveTask` and `kms:Decrypt`; on the source queue `sqs:SendMessage` with
- * `kms:GenerateDataKey` and `kms:Decrypt`.
+ * `kms:GenerateDataKey` and `kms:Decrypt`. A blueprint without operators has no operator role and
+ * no such path.
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html
  */
 export const operator: AccessPathKind = {
@@ -16,8 +17,10 @@ export const operator: AccessPathKind = {
     const asm = ctx.assembly;
     const name = ctx.settings.operatorRoleName;
     if (!name) return [];
-    const arn = asm.roleArn(name);
+    // The blueprint declares who operates the back office; the role exists only then.
     const operatorRole = ctx.roleNamed(name)?.resource;
+    if (!operatorRole) return [];
+    const arn = asm.roleArn(name);
     const out: AccessPath[] = [];
     for (const source of asm.ofType('AWS::SQS::Queue')) {
       const dlqArn = source.props.RedrivePolicy?.deadLetterTargetArn;

@@ -6,7 +6,7 @@ import { ACCESS_PATH_KINDS } from '../../../policies/access-paths/catalogue';
 import type { AccessPathReport, AccessPathZone } from '../../../policies/access-paths/model';
 import { describeFailure } from '../../../policies/access-paths/plugin';
 import { loadBlueprintFile } from '../../../lib/blueprint';
-import { accessPathSettings } from '../../../lib/stacks/security';
+import { accessPathSettings } from '../../../lib/stacks/access-paths';
 import { zoneOf } from '../../../lib/stacks/zones';
 import { buildReference, testApp } from '../../helpers';
 import { buildOfficeZones } from '../../../lib/stacks/office-zones';
