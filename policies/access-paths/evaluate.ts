@@ -311,44 +311,47 @@ export function completeAccessPaths(
     };
   }
   let next = 0;
-  const results: AccessPathResult[] = prepared.map(({ path, simulation, labels, error }) => {
-    if (!simulation)
-      return { ...path, decision: 'Error', pass: false, decidingStatements: [], error };
-    const answer = answers[next++];
-    if (!answer.decision)
+  const results: AccessPathResult[] = prepared.map(
+    ({ path, simulation, labels, error, policyText }) => {
+      if (!simulation)
+        return { ...path, decision: 'Error', pass: false, decidingStatements: [], error };
+      const answer = answers[next++];
+      if (!answer.decision)
+        return {
+          ...path,
+          decision: 'Error',
+          pass: false,
+          decidingStatements: [],
+          error: answer.error,
+        };
+      // A context key the service documents sending, which the engine drops, would turn the
+      // decision into a guess: the path is listed, marked, and proves nothing either way.
+      // Only a key some policy of the request names can change the decision.
+      const dropped = Object.keys(path.context ?? {}).filter(
+        (k) => answer.ignoredContextKeys?.includes(k) && policyText?.includes(k.toLowerCase()),
+      );
+      if (dropped.length)
+        return {
+          ...path,
+          decision: 'NotEvaluated',
+          pass: true,
+          decidingStatements: [],
+          error: `${engine.name} ${engine.version} does not evaluate the context key ${dropped.join(', ')} that this request carries`,
+        };
+      const pass =
+        path.expect === 'allow' ? answer.decision === 'Allowed' : answer.decision !== 'Allowed';
       return {
         ...path,
-        decision: 'Error',
-        pass: false,
-        decidingStatements: [],
-        error: answer.error,
+        decision: answer.decision,
+        pass,
+        // A service principal has no identity policies: the engine's "identity: nothing allows"
+        // says nothing about it.
+        decidingStatements: answer.reasons
+          .filter((r) => path.principal.kind === 'role' || r.policyType !== 'identity')
+          .map((r) => deciding(r, labels)),
       };
-    // A context key the service documents sending, which the engine drops, would turn the
-    // decision into a guess: the path is listed, marked, and proves nothing either way.
-    const dropped = Object.keys(path.context ?? {}).filter((k) =>
-      answer.ignoredContextKeys?.includes(k),
-    );
-    if (dropped.length)
-      return {
-        ...path,
-        decision: 'NotEvaluated',
-        pass: true,
-        decidingStatements: [],
-        error: `${engine.name} ${engine.version} does not evaluate the context key ${dropped.join(', ')} that this request carries`,
-      };
-    const pass =
-      path.expect === 'allow' ? answer.decision === 'Allowed' : answer.decision !== 'Allowed';
-    return {
-      ...path,
-      decision: answer.decision,
-      pass,
-      // A service principal has no identity policies: the engine's "identity: nothing allows"
-      // says nothing about it.
-      decidingStatements: answer.reasons
-        .filter((r) => path.principal.kind === 'role' || r.policyType !== 'identity')
-        .map((r) => deciding(r, labels)),
-    };
-  });
+    },
+  );
   const notEvaluated = results.filter((r) => r.decision === 'NotEvaluated').length;
   const failed = results.filter((r) => !r.pass).length;
   return {
@@ -381,6 +384,8 @@ const FULL_AWS_ACCESS = {
 export interface Prepared {
   readonly path: AccessPath;
   readonly simulation?: unknown;
+  /** Every policy of the request as lower-case text, to tell which context keys they name. */
+  readonly policyText?: string;
   readonly labels: { resource?: string };
   readonly error?: string;
 }
@@ -449,9 +454,16 @@ function prepare(ctx: AccessPathContext, path: AccessPath): Prepared {
       labels: {},
       error: `the simulation could not resolve every intrinsic of the policies or ARNs this path needs`,
     };
+  const policyText = JSON.stringify([
+    identityPolicies,
+    resourcePolicy?.document,
+    boundary,
+    scps,
+  ]).toLowerCase();
   return {
     path,
     labels: { resource: resourcePolicy?.label },
+    policyText,
     simulation: {
       request: {
         principal,

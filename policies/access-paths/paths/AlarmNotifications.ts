@@ -6,8 +6,10 @@ import { AccessPathKind, encryptionKeyOf, idOf, stacksOf } from './shared';
  * A CloudWatch alarm publishes to its SNS actions as `cloudwatch.amazonaws.com`, with
  * `aws:SourceArn` (the alarm) and `aws:SourceAccount`. A topic policy replaces SNS's default
  * policy, so it must allow that; an encrypted topic's key must let CloudWatch
- * `kms:GenerateDataKey` and `kms:Decrypt`.
+ * `kms:GenerateDataKey` and `kms:Decrypt`, which SNS asks for with the encryption context
+ * `aws:sns:topicArn`.
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  */
 export const alarmNotifications: AccessPathKind = {
@@ -57,6 +59,7 @@ export const alarmNotifications: AccessPathKind = {
               principal,
               action,
               resource: key,
+              context: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn },
               stacks: stacksOf(alarm, topic, ctx.resourceByArn(key)),
             });
       }

@@ -4,14 +4,16 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { allowCloudWatchLogs } from '../../../../constructs/shared/key-policies';
 import type { AccessPathReport } from '../../../../policies/access-paths/model';
 import { decisions, evaluate, newApp, ofKind } from '../support';
 
 /** A vault, a table and a log group on one key; `denyOthers` makes the key deny unadmitted principals, like the zone key did. */
-function encryptedApp(denyOthers: boolean) {
+function encryptedApp(denyOthers: boolean, logsAdmitted = true) {
   const app = newApp();
   const stack = new Stack(app, 'Data');
   const key = new kms.Key(stack, 'Key', { removalPolicy: RemovalPolicy.DESTROY });
+  if (logsAdmitted) allowCloudWatchLogs(key);
   if (denyOthers)
     key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -59,7 +61,7 @@ describe('DeployEncryptedResources', () => {
     ]);
   });
 
-  it('lists the log group key use as not evaluated, with the reason, instead of guessing', () => {
+  it('lists the log group key use, whose policy names the encryption context the engine drops, as not evaluated', () => {
     const logsPaths = ofKind(good, 'DeployEncryptedResources').filter(
       (p) => p.principal.kind === 'service',
     );
@@ -71,6 +73,14 @@ describe('DeployEncryptedResources', () => {
       /does not evaluate the context key kms:EncryptionContext:aws:logs:arn/,
     );
     expect(good.summary).toMatchObject({ failed: 0, notEvaluated: 2 });
+  });
+
+  it("fails when a log group's key does not admit CloudWatch Logs", async () => {
+    const report = await evaluate(encryptedApp(false, false), { Data: 'back-office' });
+    expect(decisions(ofKind(report, 'DeployEncryptedResources').filter((p) => !p.pass))).toEqual([
+      'deploy.create.data.logs.generatedatakey ImplicitlyDenied',
+      'deploy.create.data.logs.decrypt ImplicitlyDenied',
+    ]);
   });
 
   it('fails when the key denies the deploying role what creating the vault needs', () => {
