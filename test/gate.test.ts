@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { parseBlueprint, REFERENCE_BLUEPRINT } from '../lib/blueprint';
 import { buildOfficeZones } from '../lib/stacks/office-zones';
@@ -221,5 +222,19 @@ describe('the boundary rules fail the gate', () => {
     });
     expect(message).toContain('OfficeZonesBoundary-B3[Ingress::0.0.0.0/0]');
     expect(message).toContain('OfficeZones-dev-BackOffice/Open/Resource');
+  });
+
+  test('fails when a role in an IT stack other than the broker integration roles is granted a ledger read', () => {
+    const message = failing(({ backOffice, broker, frontOfficeGuardrails }) => {
+      const orders = backOffice.zone.capability('orders');
+      for (const stack of [broker, frontOfficeGuardrails]) {
+        orders.grantRead(
+          new iam.Role(stack, 'Extra', { assumedBy: new iam.AccountRootPrincipal() }),
+        );
+      }
+    });
+    expect(message).toContain('OfficeZones-dev-Broker/Extra/DefaultPolicy/Resource');
+    expect(message).toContain('OfficeZones-dev-FrontOfficeGuardrails/Extra/DefaultPolicy/Resource');
+    expect(message).toMatch(/OfficeZonesBoundary-B1\[OfficeZones-dev-BackOffice\/ZoneOrdersLedger/);
   });
 });

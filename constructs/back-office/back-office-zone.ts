@@ -1,4 +1,4 @@
-import { Aws, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -50,13 +50,57 @@ export interface BackOfficeZoneProps {
    */
   readonly operationsEmail?: string;
   /**
-   * Role ARNs (wildcards allowed) the zone key admits besides the zone's own roles and the broker,
-   * e.g. a break-glass role of IT operations. Deploying needs none: CloudFormation creates the
-   * encrypted resources without encrypting or decrypting anything itself.
+   * Role ARNs (wildcards allowed) the zone key admits past its explicit deny besides the zone's own
+   * roles and the broker, e.g. a break-glass role of IT operations. More can be added with `admit`.
    * @default - none
    */
-  readonly keyAdmitted?: readonly string[];
+  readonly admittedPrincipalArns?: readonly string[];
+  /**
+   * The role that creates and updates the zone's resources: with CDK, the bootstrap's
+   * CloudFormation execution role, `arn:<partition>:iam::<account>:role/cdk-<qualifier>-cfn-exec-role-<account>-<region>`.
+   * The zone key admits it for exactly what creating its encrypted resources needs
+   * (`DEPLOYMENT_KEY_USE`): `kms:Decrypt` and `kms:GenerateDataKey`, and only through AWS Backup
+   * (creating the vault) and DynamoDB (creating the ledgers). Nothing else it may do with the key.
+   * @default - none: the key denies every principal it does not admit, so creating the vault fails
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault.html
+   * @see https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html
+   */
+  readonly deploymentRoleArn?: string;
 }
+
+/** Options of a role the zone builds for people (`addMaintainerRole`, `addOperatorRole`). */
+export interface ZoneRoleOptions {
+  /** Who may assume the role, e.g. an `AccountPrincipal` or an `ArnPrincipal` of a role. */
+  readonly assumedBy: iam.IPrincipal;
+  /**
+   * Physical name of the role; other stacks and the access checks know it by this name.
+   * @default - a CloudFormation-generated name
+   */
+  readonly roleName?: string;
+}
+
+/** The key operations the zone's encrypted resources are used with; the key denies them to principals it does not admit. */
+export const KEY_USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+
+/**
+ * What the deploying role may do with the zone key, and through which services: AWS Backup needs
+ * `kms:Decrypt` and `kms:GenerateDataKey` from whoever creates a vault with a customer-managed key;
+ * DynamoDB creates a ledger with the caller's access to its key. `viaServices` are service prefixes
+ * (`backup` stands for `backup.<region>.amazonaws.com`, the `kms:ViaService` value).
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault.html
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+export const DEPLOYMENT_KEY_USE = {
+  actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  /** `KEY_USE` actions outside `actions`: always denied to the deploying role. */
+  deniedActions: [
+    'kms:Encrypt',
+    'kms:ReEncrypt*',
+    'kms:GenerateDataKeyWithoutPlaintext',
+    'kms:GenerateDataKeyPair*',
+  ],
+  viaServices: ['backup', 'dynamodb'],
+} as const;
 
 /**
  * The back-office zone: IT's governed systems of record for book to bill. Nothing in it is
@@ -65,12 +109,16 @@ export interface BackOfficeZoneProps {
  *
  * Default settings:
  * - one customer-managed KMS key, rotation on, retained; its key policy denies encrypt/decrypt to
- *   every principal that is not admitted (AWS services acting for themselves aside);
+ *   every principal that is not admitted (AWS services acting for themselves aside), and admits the
+ *   deploying role (`deploymentRoleArn`) only for `DEPLOYMENT_KEY_USE`;
  * - an isolated network (see `IsolatedNetwork`) with a DynamoDB gateway endpoint and, when a
  *   workflow needs it, an SQS interface endpoint;
  * - per capability a `SystemOfRecord`, and for one that accepts commands a `CommandWorkflow`;
  * - every ledger in an AWS Backup plan (see `ZoneBackup`);
- * - alarms on dead letters, workflow errors, throttling and stale intake, to one operations topic.
+ * - alarms on dead letters, workflow errors, throttling and stale intake, to one operations topic
+ *   that CloudWatch alarms of the account may publish to;
+ * - roles for people only when asked: a maintainer per capability (`addMaintainerRole`) and an
+ *   operator (`addOperatorRole`).
  */
 export class BackOfficeZone extends Construct {
   readonly key: kms.IKey;
@@ -81,11 +129,15 @@ export class BackOfficeZone extends Construct {
   private readonly systems = new Map<string, SystemOfRecord>();
   private readonly dynamoDbEndpoint: ec2.GatewayVpcEndpoint;
   private sqsEndpoint?: ec2.InterfaceVpcEndpoint;
-  private readonly keyAdmitted: readonly string[];
+  private readonly keyAdmitted: string[];
+  private readonly deploymentRoleArn?: string;
+  private readonly maintainers = new Map<string, iam.IRole>();
+  private operatorRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: BackOfficeZoneProps) {
     super(scope, id);
-    this.keyAdmitted = props.keyAdmitted ?? [];
+    this.keyAdmitted = [...(props.admittedPrincipalArns ?? [])];
+    this.deploymentRoleArn = props.deploymentRoleArn;
 
     const key = new kms.Key(this, 'Key', {
       description: props.keyDescription ?? 'Office Zones back-office key',
@@ -101,23 +153,32 @@ export class BackOfficeZone extends Construct {
       ec2.GatewayVpcEndpointAwsService.DYNAMODB,
     );
     this.backup = new ZoneBackup(this, 'Backup', { key, ...props.backup });
-    this.operations = new ZoneOperations(this, 'Operations', { key, email: props.operationsEmail });
+    this.operations = new ZoneOperations(this, 'Operations', {
+      encryptionKey: key,
+      email: props.operationsEmail,
+    });
 
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyUseByPrincipalsNotAdmitted',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+        actions: KEY_USE,
         resources: ['*'],
         conditions: {
           ArnNotLike: {
-            'aws:PrincipalArn': Lazy.list({ produce: () => this.admittedPrincipals() }),
+            'aws:PrincipalArn': Lazy.list({
+              produce: () => [
+                ...this.admittedPrincipalArns(),
+                ...(this.deploymentRoleArn ? [this.deploymentRoleArn] : []),
+              ],
+            }),
           },
           Bool: { 'aws:PrincipalIsAWSService': 'false' },
         },
       }),
     );
+    if (this.deploymentRoleArn) this.limitDeploymentRole(key, this.deploymentRoleArn);
 
     for (const capability of props.capabilities) this.addCapability(capability);
   }
@@ -135,9 +196,13 @@ export class BackOfficeZone extends Construct {
       acceptsCommands: capability.workflow !== undefined,
       invoices: capability.workflow === 'book-to-bill',
       tableName: capability.tableName,
-      ledgerAdmitted: [this.backup.role.roleArn],
+      admittedPrincipalArns: [this.backup.role.roleArn],
     });
     this.systems.set(capability.name, system);
+    if (this.operatorRole) {
+      system.grantOperate(this.operatorRole);
+      if (system.deadLetterQueue) system.admit(this.operatorRole.roleArn, 'operate');
+    }
     // The gateway endpoint reaches this zone's tables and nothing else in DynamoDB.
     this.dynamoDbEndpoint.addToPolicy(
       new iam.PolicyStatement({
@@ -225,25 +290,109 @@ export class BackOfficeZone extends Construct {
     return [...this.systems.values()];
   }
 
-  /** Every principal the zone admits: the key policy's exceptions. */
-  private admittedPrincipals(): string[] {
+  /** Admits a principal (by ARN, wildcards allowed) past the zone key's explicit deny. */
+  admit(arn: string): void {
+    this.keyAdmitted.push(arn);
+  }
+
+  /**
+   * A role that maintains one capability's records outside the order flow (e.g. the catalogue's
+   * items): it may read and write the capability's ledgers (`grantMaintain`), and the ledgers'
+   * policies and the zone key admit it. A capability has at most one.
+   */
+  addMaintainerRole(capability: string, options: ZoneRoleOptions): iam.IRole {
+    const system = this.systems.get(capability);
+    if (!system) throw new Error(`the back office has no capability named ${capability}`);
+    if (this.maintainers.has(capability)) {
+      throw new Error(`capability ${capability} already has a maintainer role`);
+    }
+    const role = new iam.Role(this, `${pascal(capability)}Maintainer`, {
+      roleName: options.roleName,
+      assumedBy: options.assumedBy,
+      description: `Maintains the records of ${capability} outside the order flow`,
+    });
+    system.grantMaintain(role);
+    system.admit(role.roleArn, 'maintain');
+    this.maintainers.set(capability, role);
+    return role;
+  }
+
+  /**
+   * The zone's operator role: it may read every dead-letter queue and redrive its messages to the
+   * capability's intake queue (`grantOperate`), and the queue policies and the zone key admit it.
+   * Capabilities added later are covered too. The zone has at most one.
+   */
+  addOperatorRole(options: ZoneRoleOptions): iam.IRole {
+    if (this.operatorRole) throw new Error('the back office already has an operator role');
+    const role = new iam.Role(this, 'Operator', {
+      roleName: options.roleName,
+      assumedBy: options.assumedBy,
+      description: 'Operates the back office: reads and redrives the dead-letter queues',
+    });
+    this.operatorRole = role;
+    for (const system of this.systems.values()) {
+      system.grantOperate(role);
+      if (system.deadLetterQueue) system.admit(role.roleArn, 'operate');
+    }
+    return role;
+  }
+
+  /** The maintainer role of each capability that has one. */
+  get maintainerRoles(): ReadonlyMap<string, iam.IRole> {
+    return this.maintainers;
+  }
+
+  /** The operator role, if the zone has one. */
+  get operator(): iam.IRole | undefined {
+    return this.operatorRole;
+  }
+
+  /** Every principal the zone key admits past its explicit deny (the deploying role aside). */
+  admittedPrincipalArns(): string[] {
     const arns = new Set<string>([...this.keyAdmitted, this.backup.role.roleArn]);
     for (const system of this.systems.values())
-      system.admittedPrincipals.forEach((a) => arns.add(a));
+      system.admittedPrincipalArns.forEach((a) => arns.add(a));
     return [...arns];
   }
 
-  /** CloudWatch Logs (flow and function logs) and CloudWatch alarms (to the topic) use the key. */
-  private allowServicesToUseKey(key: kms.Key) {
-    allowCloudWatchLogs(key);
+  /**
+   * The deploying role passes the deny above; these denies keep it to `DEPLOYMENT_KEY_USE`: the
+   * other key operations always, the admitted ones unless a service it creates a resource with
+   * makes the request on its behalf (`kms:ViaService`).
+   */
+  private limitDeploymentRole(key: kms.Key, roleArn: string) {
+    const stack = Stack.of(this);
     key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToNotify',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        sid: 'DenyDeploymentRoleOtherKeyUse',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...DEPLOYMENT_KEY_USE.deniedActions],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        conditions: { ArnLike: { 'aws:PrincipalArn': roleArn } },
       }),
     );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyDeploymentRoleKeyUseOutsideCreates',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...DEPLOYMENT_KEY_USE.actions],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'aws:PrincipalArn': roleArn },
+          StringNotEquals: {
+            'kms:ViaService': DEPLOYMENT_KEY_USE.viaServices.map(
+              (service) => `${service}.${stack.region}.${stack.urlSuffix}`,
+            ),
+          },
+        },
+      }),
+    );
+  }
+
+  /** CloudWatch Logs (flow and function logs) use the key; the operations topic adds CloudWatch alarms. */
+  private allowServicesToUseKey(key: kms.Key) {
+    allowCloudWatchLogs(key);
   }
 }

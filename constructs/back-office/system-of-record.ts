@@ -41,12 +41,22 @@ export interface SystemOfRecordProps {
    */
   readonly maxReceiveCount?: number;
   /**
-   * Principals (role ARNs, wildcards allowed) admitted into the ledgers' policies besides the
-   * workflow and the readers, e.g. the AWS Backup role that backs them up.
+   * Principals (role ARNs, wildcards allowed) that pass the ledgers' explicit denies besides the
+   * workflow, the readers and the maintainers, e.g. the AWS Backup role that backs them up.
    * @default - none
    */
-  readonly ledgerAdmitted?: readonly string[];
+  readonly admittedPrincipalArns?: readonly string[];
 }
+
+/**
+ * What an admitted principal may do past a system of record's explicit denies:
+ * - `submit`: send commands to the intake queue (the broker);
+ * - `read`: read the ledger (the broker);
+ * - `maintain`: read and write the ledgers (the capability's maintainer role);
+ * - `operate`: read the dead-letter queue and move its messages back to the intake queue (the
+ *   back office's operator role).
+ */
+export type SystemOfRecordAccess = 'submit' | 'read' | 'maintain' | 'operate';
 
 /** What a system of record offers the broker: its resources, and grants scoped to them. */
 export interface ISystemOfRecord extends IConstruct {
@@ -61,10 +71,11 @@ export interface ISystemOfRecord extends IConstruct {
   /** Lets the grantee read single records and query by key, and nothing else. */
   grantRead(grantee: iam.IGrantable): iam.Grant;
   /**
-   * Admits a role that lives in another stack (the broker's integration role) into the resource
-   * policies, by ARN. Without it the explicit denies keep it out whatever its own policy says.
+   * Admits a role (by ARN; it may live in another stack, like the broker's integration role) into
+   * the resource policies for one kind of access. Without it the explicit denies keep it out
+   * whatever its own policy says.
    */
-  admit(roleArn: string, access: 'submit' | 'read'): void;
+  admit(roleArn: string, access: SystemOfRecordAccess): void;
 }
 
 /** Data-plane actions the resource policies keep for admitted principals. */
@@ -74,6 +85,22 @@ const QUEUE_CONSUME = [
   'sqs:DeleteMessage',
   'sqs:ChangeMessageVisibility',
   'sqs:PurgeQueue',
+];
+/**
+ * Reading a dead-letter queue and redriving it with SQS's message move task: the move task needs
+ * `sqs:StartMessageMoveTask`, `sqs:ReceiveMessage`, `sqs:DeleteMessage` and `sqs:GetQueueAttributes`
+ * on the dead-letter queue and `sqs:SendMessage` on the destination (the intake queue); listing and
+ * cancelling tasks need the same on the dead-letter queue.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html
+ */
+const DEAD_LETTER_REDRIVE = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:StartMessageMoveTask',
+  'sqs:ListMessageMoveTasks',
+  'sqs:CancelMessageMoveTask',
 ];
 const TABLE_READ = [
   'dynamodb:GetItem',
@@ -106,7 +133,10 @@ const TABLE_WRITE = [
  *   principals;
  * - intake queue: the zone key, TLS only, 4-day retention, 5-minute visibility timeout; a message
  *   goes to the dead-letter queue (14-day retention) after 3 failed receives; only admitted
- *   principals may send, and only the workflow may receive.
+ *   submitters (and operators, for a redrive) may send, and only the workflow may receive;
+ * - dead-letter queue: only the workflow may send (a refused command), only admitted operators may
+ *   read it and move its messages back (`grantOperate`);
+ * - ledgers admit their maintainers (`grantMaintain`) for reads and writes.
  */
 export class SystemOfRecord extends Construct implements ISystemOfRecord {
   readonly capabilityName: string;
@@ -121,6 +151,8 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
   private readonly submitters: string[] = [];
   private readonly readers: string[] = [];
   private readonly workers: string[] = [];
+  private readonly maintainers: string[] = [];
+  private readonly operators: string[] = [];
   private readonly ledgerAdmitted: readonly string[];
 
   constructor(scope: Construct, id: string, props: SystemOfRecordProps) {
@@ -128,7 +160,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
     this.capabilityName = props.capabilityName;
     this.key = props.key;
     this.ledgerKeys = props.ledger;
-    this.ledgerAdmitted = props.ledgerAdmitted ?? [];
+    this.ledgerAdmitted = props.admittedPrincipalArns ?? [];
 
     this.ledger = this.table('Ledger', props.tableName, props.ledger);
     if (props.invoices) {
@@ -155,24 +187,38 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },
       });
       this.intakeQueue = intakeQueue;
+      // Operators send to the intake queue only through a redrive, but SQS authorises the move
+      // task's sends against the caller, so the queue must admit them.
       intakeQueue.addToResourcePolicy(
-        this.denyUnless(QUEUE_SEND, [intakeQueue.queueArn], () => this.submitters),
+        this.denyUnless(QUEUE_SEND, [intakeQueue.queueArn], () => [
+          ...this.submitters,
+          ...this.operators,
+        ]),
       );
       intakeQueue.addToResourcePolicy(
         this.denyUnless(QUEUE_CONSUME, [intakeQueue.queueArn], () => this.workers),
       );
       deadLetterQueue.addToResourcePolicy(
+        this.denyUnless(QUEUE_SEND, [deadLetterQueue.queueArn], () => this.workers),
+      );
+      deadLetterQueue.addToResourcePolicy(
         this.denyUnless(
-          [...QUEUE_SEND, ...QUEUE_CONSUME, 'sqs:StartMessageMoveTask'],
+          unique([...QUEUE_CONSUME, ...DEAD_LETTER_REDRIVE]),
           [deadLetterQueue.queueArn],
-          () => this.workers,
+          () => this.operators,
         ),
       );
     }
   }
 
-  admit(roleArn: string, access: 'submit' | 'read'): void {
-    (access === 'submit' ? this.submitters : this.readers).push(roleArn);
+  admit(roleArn: string, access: SystemOfRecordAccess): void {
+    const lists: Record<SystemOfRecordAccess, string[]> = {
+      submit: this.submitters,
+      read: this.readers,
+      maintain: this.maintainers,
+      operate: this.operators,
+    };
+    lists[access].push(roleArn);
   }
 
   /** Admits the capability's own workflow: it consumes the intake queue and writes the ledgers. */
@@ -181,8 +227,14 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
   }
 
   /** Every principal admitted anywhere in this capability; the zone key admits the same. */
-  get admittedPrincipals(): string[] {
-    return [...this.submitters, ...this.readers, ...this.workers];
+  get admittedPrincipalArns(): string[] {
+    return unique([
+      ...this.submitters,
+      ...this.readers,
+      ...this.workers,
+      ...this.maintainers,
+      ...this.operators,
+    ]);
   }
 
   grantSubmit(grantee: iam.IGrantable): iam.Grant {
@@ -217,6 +269,49 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       grantee,
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       resourceArns: this.tables.map((t) => t.tableArn),
+    });
+  }
+
+  /**
+   * Lets a maintainer keep the capability's records outside the order flow (the catalogue's items):
+   * read, write and delete items of every ledger of the capability, and nothing else. Pair it with
+   * `admit(roleArn, 'maintain')`, which lets the role past the ledgers' explicit denies.
+   */
+  grantMaintain(grantee: iam.IGrantable): iam.Grant {
+    this.grantKey(grantee, ['kms:Decrypt', 'kms:GenerateDataKey'], 'dynamodb');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ],
+      resourceArns: this.tables.map((t) => t.tableArn),
+    });
+  }
+
+  /**
+   * Lets an operator read the dead-letter queue and redrive its messages to the intake queue with
+   * SQS's message move task (see `DEAD_LETTER_REDRIVE`), decrypting and re-encrypting them with the
+   * zone key through SQS. Pair it with `admit(roleArn, 'operate')`. Undefined for a capability
+   * without a dead-letter queue.
+   */
+  grantOperate(grantee: iam.IGrantable): iam.Grant | undefined {
+    if (!this.deadLetterQueue || !this.intakeQueue) return undefined;
+    this.grantKey(grantee, ['kms:Decrypt', 'kms:GenerateDataKey'], 'sqs');
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
+      resourceArns: [this.intakeQueue.queueArn],
+    });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...DEAD_LETTER_REDRIVE],
+      resourceArns: [this.deadLetterQueue.queueArn],
     });
   }
 
@@ -261,9 +356,14 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
         this.denyUnless(TABLE_READ, [arn], () => [
           ...this.readers,
           ...this.workers,
+          ...this.maintainers,
           ...this.ledgerAdmitted,
         ]),
-        this.denyUnless(TABLE_WRITE, [arn], () => [...this.workers, ...this.ledgerAdmitted]),
+        this.denyUnless(TABLE_WRITE, [arn], () => [
+          ...this.workers,
+          ...this.maintainers,
+          ...this.ledgerAdmitted,
+        ]),
         new iam.PolicyStatement({
           sid: 'DenyInsecureTransport',
           effect: iam.Effect.DENY,

@@ -5,10 +5,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { allowCloudWatchAlarms } from '../shared/alarm-topics';
 
 export interface ZoneOperationsProps {
-  /** Encrypts the topic. Its key policy must let CloudWatch use it. */
-  readonly key: kms.IKey;
+  /**
+   * Encrypts the topic. Its policy gets an allow for CloudWatch alarms (see
+   * `allowCloudWatchAlarms`), so it must be a key this app can change.
+   */
+  readonly encryptionKey: kms.IKey;
   /**
    * Where IT operations receive alarms.
    * @default - no subscription; subscribe to `topic` yourself
@@ -18,7 +22,8 @@ export interface ZoneOperationsProps {
 
 /**
  * Operations for the back office: one KMS-encrypted, TLS-only topic that IT operations subscribe
- * to, and alarms that notify it (and notify it again when they clear).
+ * to, and alarms that notify it (and notify it again when they clear). The topic policy and the key
+ * policy admit CloudWatch alarms of this account, so the notifications are delivered.
  */
 export class ZoneOperations extends Construct {
   readonly topic: sns.ITopic;
@@ -28,9 +33,11 @@ export class ZoneOperations extends Construct {
     super(scope, id);
     const topic = new sns.Topic(this, 'Topic', {
       displayName: 'Office Zones back-office operations',
-      masterKey: props.key,
+      masterKey: props.encryptionKey,
       enforceSSL: true,
     });
+    const problems = allowCloudWatchAlarms(topic, props.encryptionKey);
+    this.node.addValidation({ validate: () => problems });
     if (props.email) topic.addSubscription(new subscriptions.EmailSubscription(props.email));
     this.topic = topic;
   }

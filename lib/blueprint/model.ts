@@ -29,6 +29,27 @@ const costCentre = () =>
     .min(1, 'must not be empty')
     .meta({ description: 'The cost centre finance charges, e.g. `CC-3100`.' });
 
+/** The entry of `maintainers` and `operators` that stands for the account the back office is deployed to. */
+export const THIS_ACCOUNT = 'this-account';
+
+/**
+ * Who may assume a back-office role: `this-account` or a 12-digit account id (any principal in that
+ * account that IAM lets assume the role), or the ARN of one role or user (which must exist when the
+ * role is created: IAM refuses a trust policy naming a principal it cannot find).
+ */
+const assumedBy = (description: string) =>
+  z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(?:this-account|[0-9]{12}|arn:aws[a-z-]*:iam::[0-9]{12}:(?:root|role\/[\w+=,.@/-]{1,512}|user\/[\w+=,.@/-]{1,512}))$/,
+          'must be this-account, a 12-digit account id or the ARN of an IAM role or user, e.g. arn:aws:iam::111122223333:role/catalog-editors',
+        ),
+    )
+    .min(1, 'must name at least one principal (leave the key out for no such role)')
+    .meta({ description });
+
 const OPERATION_NAME = /^[a-z][a-zA-Z0-9]{0,31}$/;
 const SCOPE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const PATH = /^\/[a-z0-9-]+(?:\/(?:[a-z0-9-]+|\{[a-zA-Z][a-zA-Z0-9]*\}))*$/;
@@ -134,6 +155,9 @@ const Capability = z
       })
       .meta({ description: "The keys of the capability's system-of-record table." }),
     operations: z.array(Operation).min(1, 'a capability needs at least one operation'),
+    maintainers: assumedBy(
+      "Who maintains this capability's records outside the order flow (e.g. the catalogue's items): `this-account`, account ids or role/user ARNs that may assume the capability's maintainer role, `<stackPrefix>-<environment>-back-office-<capability>-maintainer`, which may read and write the capability's ledgers and nothing else. Default: no maintainer role, the ledgers are written by the workflow only.",
+    ).optional(),
     workflow: z.enum(['record', 'book-to-bill']).default('record').meta({
       description:
         'What happens to a command: `record` writes it to the ledger with a status; `book-to-bill` validates an order, fulfils it and issues an invoice into an invoices ledger.',
@@ -353,6 +377,9 @@ export const BlueprintSchema = z
       owner: email('IT owner of the back office.'),
       costCentre: costCentre(),
       operationsEmail: email('Where IT operations receive alarms.'),
+      operators: assumedBy(
+        'Who operates the back office: `this-account`, account ids or role/user ARNs that may assume its operator role, `<stackPrefix>-<environment>-back-office-operator`, which may read the dead-letter queues and redrive their messages to the intake queues. Default: no operator role.',
+      ).optional(),
       vpcCidr: z
         .string()
         .regex(/^10\.(?:[0-9]{1,3})\.0\.0\/16$/, 'must be a /16 in 10.0.0.0/8, e.g. 10.40.0.0/16')

@@ -14,6 +14,7 @@ export const REFERENCE_BLUEPRINT: BlueprintInput = {
     owner: 'it-back-office@northwind.example',
     costCentre: 'CC-1000',
     operationsEmail: 'it-operations@northwind.example',
+    operators: ['this-account'],
     backup: { dailyRetentionDays: 35, monthlyRetentionDays: 365 },
     capabilities: [
       {
@@ -71,6 +72,9 @@ export const REFERENCE_BLUEPRINT: BlueprintInput = {
         costCentre: 'CC-1200',
         change: { owner: 'change-board@northwind.example', reference: 'CHG-1002' },
         ledger: { partitionKey: 'category', sortKey: 'sku' },
+        // Merchandising keeps the catalogue through its maintainer role; orders have none: the
+        // book-to-bill workflow is their only writer.
+        maintainers: ['this-account'],
         operations: [
           {
             name: 'listItems',

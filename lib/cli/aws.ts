@@ -1,5 +1,6 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CliError, firstLine } from './errors';
 
@@ -75,7 +76,7 @@ const DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
 export type Failure = 'throttling' | 'transient' | 'server' | 'final';
 
 /** The services the CLI calls, by their IAM prefix. */
-export type Service = 'cognito-idp' | 'ssm' | 'apigateway';
+export type Service = 'cognito-idp' | 'ssm' | 'apigateway' | 'secretsmanager';
 
 interface SdkErrorShape {
   name?: string;
@@ -206,6 +207,7 @@ export class Aws {
   readonly cognito: CognitoIdentityProviderClient;
   private ssmClient: SSMClient | undefined;
   private apigatewayClient: APIGatewayClient | undefined;
+  private secretsManagerClient: SecretsManagerClient | undefined;
 
   constructor(
     readonly settings: AwsSettings,
@@ -235,6 +237,11 @@ export class Aws {
   get apigateway(): APIGatewayClient {
     this.apigatewayClient ??= new APIGatewayClient(this.clientConfig());
     return this.apigatewayClient;
+  }
+
+  get secretsManager(): SecretsManagerClient {
+    this.secretsManagerClient ??= new SecretsManagerClient(this.clientConfig());
+    return this.secretsManagerClient;
   }
 
   /** Calls AWS with retries; throws `AwsCallError` when the call failed for good. */
@@ -289,6 +296,7 @@ export class Aws {
     this.cognito.destroy();
     this.ssmClient?.destroy();
     this.apigatewayClient?.destroy();
+    this.secretsManagerClient?.destroy();
   }
 }
 

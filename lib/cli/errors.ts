@@ -4,6 +4,8 @@ export const EXIT = {
   ok: 0,
   /** `audit` found drift between the live user pool and the manifest. */
   drift: 1,
+  /** `smoke`: a hop of the order flow failed (one line on stderr says which and why). */
+  hopFailed: 1,
   /** Bad input, a refused request, or a fault: nothing was changed that the message does not name. */
   error: 2,
 } as const;

@@ -13,6 +13,7 @@ import { EXIT, oneLine } from './errors';
 import { DEFAULT_MANIFEST, loadManifest, SSM_MANIFEST_PREFIX } from './manifest';
 import type { CliIo } from './output';
 import { BrokerPool, resolvePoolId } from './pool';
+import { smoke, SMOKE_DEFAULTS } from './smoke';
 
 export { EXIT } from './errors';
 export type { CliIo } from './output';
@@ -43,11 +44,12 @@ Commands in full:
   consumers rotate <name> [--out <file>] | consumers rotate <name> --retire-previous
   consumers revoke <name> [--client-id <id>]
   audit [--json]
+  smoke --credentials <file> | --secret <name-or-arn> [--json]
   Each has --help with an example.
 
 Exit codes:
-  0  success (audit: the user pool and the API keys match the manifest)
-  1  audit found drift
+  0  success (audit: the user pool and the API keys match the manifest; smoke: every hop passed)
+  1  audit found drift; smoke: a hop failed (one line on stderr names it)
   2  error: bad input, a refused request or a fault; one line on stderr
 
 Where values come from:
@@ -72,6 +74,21 @@ function attempts(value: string): number {
     throw new InvalidArgumentError('must be a whole number from 1 to 20');
   }
   return n;
+}
+
+/** A duration in seconds (decimals allowed) within a range, as milliseconds. */
+function secondsIn(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`must be a number of seconds from ${min} to ${max}`);
+    }
+    return Math.round(n * 1000);
+  };
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function scopes(value: string, previous: string[] | undefined): string[] {
@@ -121,7 +138,7 @@ function commanderMessage(e: CommanderError, argv: readonly string[]): string {
 function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => void): Command {
   const program = new Command(CLI_NAME)
     .description(
-      "Operate the Office Zones broker's consumers through the Cognito and API Gateway APIs: onboard, rotate, revoke and audit app clients and their API keys.",
+      "Operate the Office Zones broker's consumers through the Cognito and API Gateway APIs: onboard, rotate, revoke and audit app clients and their API keys; smoke-test the door after a deploy.",
     )
     .exitOverride()
     .configureOutput({
@@ -184,6 +201,34 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
         });
         const code = await action(pool, keys, ...args);
         setExit(typeof code === 'number' ? code : EXIT.ok);
+      } finally {
+        aws.destroy();
+      }
+    };
+
+  /** Runs an action with the manifest and AWS clients only: no user pool is needed. */
+  const withManifest =
+    <A extends unknown[]>(
+      action: (
+        aws: Aws,
+        loaded: Awaited<ReturnType<typeof loadManifest>>,
+        ...args: A
+      ) => Promise<number>,
+    ) =>
+    async (...args: A) => {
+      const command = args[args.length - 1] as Command;
+      const g = command.optsWithGlobals<GlobalOptions>();
+      const aws = new Aws(
+        {
+          region: g.region,
+          profile: g.profile,
+          endpointUrl: g.endpointUrl,
+          maxAttempts: g.maxAttempts,
+        },
+        run.retryTiming ?? DEFAULT_RETRY_TIMING,
+      );
+      try {
+        setExit(await action(aws, await loadManifest(g.manifest, io.cwd, aws), ...args));
       } finally {
         aws.destroy();
       }
@@ -282,6 +327,98 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
     .addHelpText('after', example('audit', 'audit --json --user-pool-id eu-west-1_AbCdEf123'))
     .action(
       withPool((pool, keys, opts: { json?: boolean }) => audit(pool, keys, io, opts.json === true)),
+    );
+
+  program
+    .command('smoke')
+    .description(
+      "after a deploy, walk the order flow through the broker as one consumer: get a token at the broker's token URL (client credentials), submit an order (generated from the command's schema, with a fresh id), read it back until it is INVOICED, and read the catalogue; each hop is printed with its latency. Exit 0 when every hop passed, 1 at the first that failed (one line on stderr: the hop and why), 2 on bad input. No secret, API key or token is printed",
+    )
+    .option('--credentials <file>', 'a credentials file from consumers onboard --out')
+    .option(
+      '--secret <name-or-arn>',
+      "a Secrets Manager secret with a consumer's credentials, e.g. a product's (read as its runtime role)",
+    )
+    .option(
+      '--order <file>',
+      'the order to submit (default: a minimal valid order from the schema, with a fresh id)',
+    )
+    .option('--submit <operation>', 'the command that submits the order', SMOKE_DEFAULTS.submit)
+    .option('--until <status>', 'the status the order must reach', SMOKE_DEFAULTS.until)
+    .option('--catalogue <operation>', 'the query read last', SMOKE_DEFAULTS.catalogue)
+    .option(
+      '--param <name=value>',
+      `a path or query parameter of the catalogue query (default: ${SMOKE_DEFAULTS.parameterValue} for each); repeatable`,
+      collect,
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'how long to wait for the status')
+        .argParser(secondsIn(0.1, 3600))
+        .default(SMOKE_DEFAULTS.timeoutSeconds * 1000, String(SMOKE_DEFAULTS.timeoutSeconds)),
+    )
+    .addOption(
+      new Option('--interval <seconds>', 'time between two reads of the order')
+        .argParser(secondsIn(0.01, 300))
+        .default(SMOKE_DEFAULTS.intervalSeconds * 1000, String(SMOKE_DEFAULTS.intervalSeconds)),
+    )
+    .addOption(
+      new Option('--request-timeout <seconds>', 'how long one HTTP exchange may take')
+        .argParser(secondsIn(0.1, 120))
+        .default(
+          SMOKE_DEFAULTS.requestTimeoutSeconds * 1000,
+          String(SMOKE_DEFAULTS.requestTimeoutSeconds),
+        ),
+    )
+    .option(
+      '--token-url <url>',
+      'the token URL (default: from the credentials, the manifest or SSM)',
+    )
+    .option('--api-url <url>', 'the API URL (default: from the credentials, the manifest or SSM)')
+    .option('--json', 'print one JSON document for pipelines instead of lines')
+    .addHelpText(
+      'after',
+      example(
+        'smoke --credentials acme-credentials.json',
+        'smoke --secret office-zones/OfficeZones/dev/broker/clients/product.web-shop --json',
+      ),
+    )
+    .action(
+      withManifest(
+        (
+          aws,
+          loaded,
+          opts: {
+            credentials?: string;
+            secret?: string;
+            order?: string;
+            submit: string;
+            until: string;
+            catalogue: string;
+            param?: string[];
+            timeout: number;
+            interval: number;
+            requestTimeout: number;
+            tokenUrl?: string;
+            apiUrl?: string;
+            json?: boolean;
+          },
+        ) =>
+          smoke(aws, loaded, io, {
+            credentials: opts.credentials,
+            secret: opts.secret,
+            order: opts.order,
+            submit: opts.submit,
+            until: opts.until,
+            catalogue: opts.catalogue,
+            params: opts.param ?? [],
+            timeoutMs: opts.timeout,
+            intervalMs: opts.interval,
+            requestTimeoutMs: opts.requestTimeout,
+            tokenUrl: opts.tokenUrl,
+            apiUrl: opts.apiUrl,
+            json: opts.json === true,
+          }),
+      ),
     );
 
   return program;

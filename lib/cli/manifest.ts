@@ -35,6 +35,7 @@ const ManifestSchema = z.looseObject({
   api: z
     .looseObject({
       url: nullableString.optional(),
+      urlParameter: z.string().min(1).optional(),
       id: nullableString.optional(),
       idParameter: z.string().min(1).optional(),
       onboardedUsagePlanId: nullableString.optional(),
@@ -42,6 +43,21 @@ const ManifestSchema = z.looseObject({
     })
     .optional(),
   scopes: z.array(z.looseObject({ scope: z.string().min(1) })),
+  // Optional: only the smoke test reads the routes, and says so when a manifest lacks them.
+  routes: z
+    .array(
+      z.looseObject({
+        method: z.string().min(1),
+        path: z.string().min(1),
+        scope: z.string().min(1),
+        operation: z.string().min(1),
+        kind: z.enum(['command', 'query']),
+        idField: z.string().min(1).optional(),
+        body: z.record(z.string(), z.unknown()).optional(),
+        queryParameters: z.array(z.string().min(1)).optional(),
+      }),
+    )
+    .optional(),
   consumers: z.array(
     z.looseObject({
       clientName: z.string().min(1),
@@ -55,6 +71,7 @@ const ManifestSchema = z.looseObject({
 
 export type CliManifest = z.infer<typeof ManifestSchema>;
 export type DeclaredConsumer = CliManifest['consumers'][number];
+export type ManifestRoute = NonNullable<CliManifest['routes']>[number];
 
 /** A manifest and where it came from, for messages. */
 export interface LoadedManifest {

@@ -55,6 +55,12 @@ export interface BrokerManifest {
     readonly scope: string;
     readonly operation: string;
     readonly kind: 'command' | 'query';
+    /** Commands: the body field that identifies the record; the 202 answer echoes it. */
+    readonly idField?: string;
+    /** Commands: the JSON Schema (draft 4) the broker validates the body against. */
+    readonly body?: Readonly<Record<string, unknown>>;
+    /** Queries: the query-string parameters the broker requires. */
+    readonly queryParameters?: readonly string[];
   }[];
   /** The consumers the blueprint declares; their app clients are matched by `clientName`. */
   readonly consumers: readonly {
@@ -125,6 +131,12 @@ export function brokerManifest(
         scope: operationScope(capability, op),
         operation: `${capability.name}.${op.name}`,
         kind: op.kind,
+        // What a caller needs to build a valid request (the smoke test does): the broker
+        // validates against the same schema and parameters.
+        ...(op.kind === 'command'
+          ? { idField: op.idField ?? capability.ledger.partitionKey, body: op.body ?? {} }
+          : {}),
+        ...(op.queryParameters?.length ? { queryParameters: [...op.queryParameters] } : {}),
       })),
     ),
     consumers: consumers(blueprint).map((c) => ({

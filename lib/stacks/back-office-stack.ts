@@ -1,10 +1,18 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import { addBackOfficeBudgets } from './back-office-budgets';
 import { acknowledge } from '../../policies/acknowledge';
 import { costTags } from '../blueprint/cost-tags';
-import { integrationRoleName, ledgerTableName } from '../blueprint/names';
+import { THIS_ACCOUNT } from '../blueprint/model';
+import {
+  cloudFormationExecutionRoleName,
+  integrationRoleName,
+  ledgerTableName,
+  maintainerRoleName,
+  operatorRoleName,
+} from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export type BackOfficeStackProps = Omit<ZoneStackProps, 'attribution'>;
@@ -28,7 +36,13 @@ export class BackOfficeStack extends ZoneStack {
       },
     });
 
+    const roleArn = (roleName: string) =>
+      this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName });
     this.zone = new BackOfficeZone(this, 'Zone', {
+      // The role CloudFormation deploys with, in the key's own account and region.
+      deploymentRoleArn: roleArn(
+        cloudFormationExecutionRoleName(blueprint, this.account, this.region),
+      ),
       keyDescription: `${blueprint.enterprise} back office (${blueprint.environment})`,
       cidr: backOffice.vpcCidr,
       backup: backOffice.backup,
@@ -44,16 +58,28 @@ export class BackOfficeStack extends ZoneStack {
     // Only the broker gets in: each capability admits the broker's integration role for it, by
     // its deterministic name (the broker stack is deployed after this one and refers to it).
     for (const capability of backOffice.capabilities) {
-      const roleArn = this.formatArn({
-        service: 'iam',
-        region: '',
-        resource: 'role',
-        resourceName: integrationRoleName(blueprint, capability.name),
-      });
+      const integrationRole = roleArn(integrationRoleName(blueprint, capability.name));
       const system = this.zone.capability(capability.name);
       if (capability.operations.some((op) => op.kind === 'command'))
-        system.admit(roleArn, 'submit');
-      if (capability.operations.some((op) => op.kind === 'query')) system.admit(roleArn, 'read');
+        system.admit(integrationRole, 'submit');
+      if (capability.operations.some((op) => op.kind === 'query'))
+        system.admit(integrationRole, 'read');
+    }
+
+    // People the blueprint declares: a maintainer role per capability that names maintainers, and
+    // one operator role. Their names are fixed, so the access checks and IT's tooling know them.
+    for (const capability of backOffice.capabilities) {
+      if (!capability.maintainers) continue;
+      this.zone.addMaintainerRole(capability.name, {
+        roleName: maintainerRoleName(blueprint, capability.name),
+        assumedBy: assumers(capability.maintainers),
+      });
+    }
+    if (backOffice.operators) {
+      this.zone.addOperatorRole({
+        roleName: operatorRoleName(blueprint),
+        assumedBy: assumers(backOffice.operators),
+      });
     }
 
     for (const policy of [
@@ -97,4 +123,16 @@ export class BackOfficeStack extends ZoneStack {
 
     addBackOfficeBudgets(this, blueprint);
   }
+}
+
+/** The principals of a blueprint's `maintainers` or `operators`: accounts and role or user ARNs. */
+function assumers(principals: readonly string[]): iam.IPrincipal {
+  const list = principals.map((p) =>
+    p === THIS_ACCOUNT
+      ? new iam.AccountRootPrincipal()
+      : /^[0-9]{12}$/.test(p)
+        ? new iam.AccountPrincipal(p)
+        : new iam.ArnPrincipal(p),
+  );
+  return list.length === 1 ? list[0] : new iam.CompositePrincipal(...list);
 }

@@ -4,8 +4,13 @@ import { AccessPathChecks } from '../../policies/access-paths/plugin';
 import type { EngineLoader } from '../../policies/access-paths/engine';
 import { BoundaryChecks } from '../../policies/boundary/pack';
 import { RecordedAwsSolutionsChecks, RulesRun } from '../../policies/rules-run';
-import type { Blueprint } from '../blueprint';
-import { integrationRoleName, parameterRoot } from '../blueprint/names';
+import { THIS_ACCOUNT, type Blueprint } from '../blueprint';
+import {
+  integrationRoleName,
+  maintainerRoleName,
+  operatorRoleName,
+  parameterRoot,
+} from '../blueprint/names';
 import { zoneOf } from './zones';
 import { accessPathSettings } from './access-paths';
 
@@ -71,5 +76,22 @@ export function boundaryProps(blueprint: Blueprint) {
       integrationRoleName(blueprint, c.name),
     ),
     publishedParameterPrefixes: [`${parameterRoot(blueprint)}/broker/`],
+    declaredAssumers: declaredAssumers(blueprint),
   };
+}
+
+/** The maintainers and operators the blueprint declares, by the name of the role they may assume. */
+function declaredAssumers(blueprint: Blueprint): Record<string, string[]> {
+  const arns = (principals: readonly string[]) =>
+    principals
+      .filter((p) => p !== THIS_ACCOUNT)
+      .map((p) => (/^[0-9]{12}$/.test(p) ? `arn:aws:iam::${p}:root` : p));
+  const out: Record<string, string[]> = {};
+  for (const capability of blueprint.backOffice.capabilities) {
+    if (capability.maintainers)
+      out[maintainerRoleName(blueprint, capability.name)] = arns(capability.maintainers);
+  }
+  if (blueprint.backOffice.operators)
+    out[operatorRoleName(blueprint)] = arns(blueprint.backOffice.operators);
+  return out;
 }

@@ -72,6 +72,8 @@ const SCOPING_CONDITION_KEYS = [
   'kms:calleraccount',
   'kms:viaservice',
   'kms:encryptioncontext:aws:logs:arn',
+  // SNS encrypts a topic's messages with the topic's ARN as encryption context.
+  'kms:encryptioncontext:aws:sns:topicarn',
 ];
 
 export function hasScopingCondition(statement: Statement): boolean {

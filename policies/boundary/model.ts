@@ -15,6 +15,14 @@ export interface BoundaryChecksProps {
   /** Physical names of the broker's integration roles: the only roles outside the back office that its resource policies may admit. */
   readonly integrationRoleNames: readonly string[];
   /**
+   * Principals the blueprint declares may assume a back-office role (its maintainers and
+   * operators), by the role's physical name: that role's trust policy may name them. ARNs of
+   * accounts (`arn:aws:iam::<account>:root`), roles or users; any partition matches.
+   * @default - none: a back-office role may be assumed only by the own account, back-office roles,
+   * the broker's integration roles and AWS services
+   */
+  readonly declaredAssumers?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Names of SSM parameters the broker publishes (prefixes, e.g. `/office-zones/X/dev/broker/`).
    * A value a stack reads from one at deploy time (an `AWS::SSM::Parameter::Value` parameter whose
    * default starts with a prefix) is the broker's, so an ARN read that way never names a

@@ -29,10 +29,10 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     id: 'B1',
     name: 'CrossZoneGrant',
     level: NagMessageLevel.ERROR,
-    info: 'A front-office principal holds IAM permissions on a back-office resource.',
+    info: "A principal outside the back office, other than the broker's integration roles, holds IAM permissions on a back-office resource.",
     explanation:
-      'The front office reaches the back office only through the broker. A grant to a front-office role, user or group on a back-office resource, whether by cross-stack reference, imported or literal ARN, or a wildcard that covers it, is a second door that bypasses authentication, scopes, validation and WAF.',
-    fix: 'Remove the grant. Call the broker API with the product client credentials instead, and ask IT for a scope if the capability lacks one.',
+      "The front office reaches the back office only through the broker, and IT's other stacks (the broker's other roles, the guardrails, cost management) have no business with its data. A grant to such a role, user or group on a back-office resource, whether by cross-stack reference, imported or literal ARN, or a wildcard that covers it, is a second door that bypasses authentication, scopes, validation and WAF, and the back office's change control.",
+    fix: "Remove the grant. A product calls the broker API with its client credentials (ask IT for a scope if the capability lacks one); IT work on back-office data runs as a back-office role (the capability's maintainer, the operator) or through the broker's integration role.",
     check: crossZoneGrant,
   },
   {
@@ -61,7 +61,7 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     level: NagMessageLevel.ERROR,
     info: 'A back-office resource policy admits a principal other than back-office roles and the broker integration roles.',
     explanation:
-      'A resource policy is a door that IAM policies in the caller account cannot close. Back-office resources admit only back-office roles, the broker integration roles (named deterministically), the own account (which defers to IAM policies, checked by B1) and AWS services tied to this account or a resource by an aws:SourceAccount, aws:SourceArn or KMS caller condition.',
+      "A resource policy is a door that IAM policies in the caller account cannot close. Back-office resources admit only back-office roles, the broker integration roles (named deterministically), the own account (which defers to IAM policies, checked by B1), AWS services tied to this account or a resource by an aws:SourceAccount, aws:SourceArn, KMS caller or encryption-context condition, and, in a back-office role's trust policy, the maintainers or operators the blueprint declares for that role.",
     fix: 'Name the back-office role or the broker integration role instead of the principal, or add an aws:SourceAccount/aws:SourceArn condition to a service principal.',
     check: backOfficeResourcePolicy,
   },

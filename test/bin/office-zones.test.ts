@@ -59,6 +59,7 @@ describe('npx office-zones', () => {
       'consumers rotate <name>',
       'consumers revoke <name>',
       'audit [--json]',
+      'smoke --credentials <file> | --secret <name-or-arn> [--json]',
     ]) {
       expect(stdout).toContain(command);
     }
@@ -66,7 +67,7 @@ describe('npx office-zones', () => {
       expect(stdout).toContain(option);
     }
     expect(stdout).toContain('0  success');
-    expect(stdout).toContain('1  audit found drift');
+    expect(stdout).toContain('1  audit found drift; smoke: a hop failed');
     expect(stdout).toContain('2  error');
   });
 
@@ -76,6 +77,7 @@ describe('npx office-zones', () => {
     'consumers rotate',
     'consumers revoke',
     'audit',
+    'smoke',
   ])('%s --help shows an example', async (command) => {
     const { code, stdout, stderr } = await cli([...command.split(' '), '--help']);
     expect(stderr).toBe('');

@@ -42,7 +42,8 @@ const POLICY_PATHS: Record<string, string[][]> = {
  * A back-office resource policy admits a principal other than the back office's own roles and
  * the broker's integration roles. The account itself (`:root`, which hands the decision to IAM
  * policies that the cross-zone grant rule checks) and AWS services tied to this account or a
- * resource by a condition are also admitted; a role's trust policy may name any service.
+ * resource by a condition are also admitted; a role's trust policy may name any service, and the
+ * principals the blueprint declares may assume that role (`declaredAssumers`).
  */
 export function backOfficeResourcePolicy(node: CfnResource, index: BoundaryIndex): NagRuleResult {
   if (index.zoneOf(node) !== 'back-office') return NagRuleCompliance.NOT_APPLICABLE;
@@ -124,7 +125,7 @@ function inadmissible(
         break;
       case 'AWS': {
         const verdict = awsPrincipal(index, principal.value, self.stack);
-        if (verdict) out.push(verdict);
+        if (verdict && !(trust && declaredAssumer(index, self, principal.value))) out.push(verdict);
         break;
       }
       default:
@@ -132,6 +133,17 @@ function inadmissible(
     }
   }
   return out;
+}
+
+/** Whether a principal of a role's trust policy is one the blueprint declares may assume that role. */
+function declaredAssumer(index: BoundaryIndex, role: ResourceRef, value: unknown): boolean {
+  const name = index.physicalName(role);
+  const declared = name ? index.props.declaredAssumers?.[name] : undefined;
+  if (!declared) return false;
+  const anyPartition = (arn: string) =>
+    arn.replace(/^arn:(?:\$\{AWS::Partition\}|aws[a-z-]*):/, 'arn:*:');
+  const text = anyPartition(patternOf(index.pieces(value, role.stack)));
+  return declared.some((arn) => anyPartition(arn) === text);
 }
 
 /** Undefined when an AWS principal is admitted; otherwise the finding. */

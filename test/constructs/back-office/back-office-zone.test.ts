@@ -1,8 +1,12 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BackOfficeZone } from '../../../constructs/back-office/back-office-zone';
 import { errorOf, testStack } from '../../helpers';
 
-function zone(props: Partial<ConstructorParameters<typeof BackOfficeZone>[2]> = {}) {
+function zone(
+  props: Partial<ConstructorParameters<typeof BackOfficeZone>[2]> = {},
+  extend?: (zone: BackOfficeZone) => void,
+) {
   const stack = testStack();
   const backOffice = new BackOfficeZone(stack, 'Zone', {
     operationsEmail: 'ops@example.com',
@@ -27,6 +31,7 @@ function zone(props: Partial<ConstructorParameters<typeof BackOfficeZone>[2]> = 
   backOffice
     .capability('orders')
     .admit('arn:aws:iam::123456789012:role/acme-broker-orders', 'read');
+  extend?.(backOffice);
   return { stack, backOffice, template: Template.fromStack(stack) };
 }
 
@@ -169,14 +174,44 @@ describe('BackOfficeZone systems of record', () => {
     );
   });
 
+  /** The explicit denies of one queue's policy, by the actions they deny. */
+  function queueDenies(template: Template, stack: any, queue: any) {
+    const ref = stack.resolve(queue.queueArn)['Fn::GetAtt'][0];
+    const policy = Object.values(template.findResources('AWS::SQS::QueuePolicy')).find((p: any) =>
+      p.Properties.Queues.some((q: any) => q.Ref === ref),
+    ) as any;
+    return policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Deny');
+  }
+
   test('the intake queue admits only the broker to send and only the workflow to receive', () => {
-    const { template } = sharedZone();
-    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as any[];
-    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
-    const send = statements.find((s: any) => s.Action === 'sqs:SendMessage' && s.Effect === 'Deny');
+    const { template, stack, backOffice } = sharedZone();
+    const denies = queueDenies(template, stack, backOffice.capability('orders').intakeQueue);
+    const send = denies.find((s: any) => s.Action === 'sqs:SendMessage');
     expect(send.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
       'arn:aws:iam::123456789012:role/acme-broker-orders',
     ]);
+  });
+
+  test('the dead-letter queue admits only the workflow to send, and only the operator role to read and redrive', () => {
+    let operator: iam.IRole;
+    const { template, stack, backOffice } = zone({}, (z) => {
+      operator = z.addOperatorRole({
+        assumedBy: new iam.AccountRootPrincipal(),
+        roleName: 'acme-operator',
+      });
+    });
+    const system = backOffice.capability('orders') as any;
+    const denies = queueDenies(template, stack, system.deadLetterQueue);
+    const admitted = (action: string) =>
+      stack.resolve(
+        denies.find((s: any) => [].concat(s.Action).includes(action as never)).Condition.ArnNotLike[
+          'aws:PrincipalArn'
+        ],
+      );
+    const workflow = stack.resolve(backOffice.workflows.get('orders')!.role.roleArn);
+    expect(admitted('sqs:SendMessage')).toEqual([workflow]);
+    for (const action of ['sqs:ReceiveMessage', 'sqs:StartMessageMoveTask', 'sqs:PurgeQueue'])
+      expect(admitted(action)).toEqual([stack.resolve(operator!.roleArn)]);
   });
 
   test('the zone key is rotated and denies use to principals that were not admitted', () => {
@@ -300,6 +335,24 @@ describe('BackOfficeZone backups and operations', () => {
       'expression',
       'expression',
     ]);
+  });
+
+  test('fails when a capability gets a second maintainer role, an unknown capability one, or the zone a second operator role', () => {
+    const { backOffice } = zone({}, (z) => {
+      z.addMaintainerRole('catalog', { assumedBy: new iam.AccountRootPrincipal() });
+      z.addOperatorRole({ assumedBy: new iam.AccountRootPrincipal() });
+    });
+    const again = { assumedBy: new iam.AccountRootPrincipal() };
+    expect(errorOf(() => backOffice.addMaintainerRole('catalog', again))).toBe(
+      'capability catalog already has a maintainer role',
+    );
+    expect(errorOf(() => backOffice.addMaintainerRole('billing', again))).toBe(
+      'the back office has no capability named billing',
+    );
+    expect(errorOf(() => backOffice.addOperatorRole(again))).toBe(
+      'the back office already has an operator role',
+    );
+    expect([...backOffice.maintainerRoles.keys()]).toEqual(['catalog']);
   });
 
   test('fails when a second capability takes a name already in the zone', () => {

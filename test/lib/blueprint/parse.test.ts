@@ -27,6 +27,32 @@ describe('parseBlueprint', () => {
     );
   });
 
+  test('fails when maintainers or operators name something that cannot assume a role, every one at once', () => {
+    const input = referenceInput() as any;
+    input.backOffice.capabilities[1].maintainers = ['merchandising', 'arn:aws:s3:::bucket'];
+    input.backOffice.operators = [];
+    const expected =
+      'must be this-account, a 12-digit account id or the ARN of an IAM role or user, e.g. arn:aws:iam::111122223333:role/catalog-editors';
+    expect(problemsOf(input)).toEqual(
+      expect.arrayContaining([
+        `backOffice.capabilities[1].maintainers[0]: ${expected} (received: "merchandising")`,
+        `backOffice.capabilities[1].maintainers[1]: ${expected} (received: "arn:aws:s3:::bucket")`,
+        'backOffice.operators: must name at least one principal (leave the key out for no such role) (received: [])',
+      ]),
+    );
+  });
+
+  test('accepts this-account, account ids and role or user ARNs as maintainers and operators', () => {
+    const input = referenceInput() as any;
+    input.backOffice.capabilities[0].maintainers = [
+      '111122223333',
+      'arn:aws:iam::111122223333:role/order-desk',
+      'arn:aws-cn:iam::111122223333:user/path/alice',
+    ];
+    input.backOffice.operators = ['this-account', 'arn:aws:iam::111122223333:root'];
+    expect(() => parseBlueprint(input)).not.toThrow();
+  });
+
   test('fails when an owner is empty', () => {
     const input = referenceInput() as any;
     input.frontOffice.products[1].owner = '';

@@ -35,12 +35,37 @@ describe('brokerManifest', () => {
       onboardedUsagePlanId: null,
       onboardedUsagePlanIdParameter: '/office-zones/OfficeZones/dev/broker/onboarded-usage-plan-id',
     });
-    expect(manifest.routes).toContainEqual({
-      method: 'POST',
-      path: '/orders',
-      scope: 'orders/write',
-      operation: 'orders.submit',
-      kind: 'command',
-    });
+  });
+
+  test('gives each route what a caller needs to build a request the broker accepts', () => {
+    const blueprint = parseBlueprint(REFERENCE_BLUEPRINT);
+    const [orders, catalog] = blueprint.backOffice.capabilities;
+    expect(manifest.routes).toEqual([
+      {
+        method: 'POST',
+        path: '/orders',
+        scope: 'orders/write',
+        operation: 'orders.submit',
+        kind: 'command',
+        idField: 'orderId',
+        body: orders.operations[0].body,
+      },
+      {
+        method: 'GET',
+        path: '/orders/{orderId}',
+        scope: 'orders/read',
+        operation: 'orders.get',
+        kind: 'query',
+      },
+      {
+        method: 'GET',
+        path: '/catalog/items',
+        scope: 'catalog/read',
+        operation: 'catalog.listItems',
+        kind: 'query',
+        queryParameters: ['category'],
+      },
+    ]);
+    expect(catalog.operations[0].queryParameters).toEqual(['category']);
   });
 });

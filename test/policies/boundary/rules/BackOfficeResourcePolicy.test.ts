@@ -2,7 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { findings, INTEGRATION_ROLE, zonedApp } from '../fixtures';
+import { findings, INTEGRATION_ROLE, PROPS, zonedApp } from '../fixtures';
 
 const allow = (principal: iam.IPrincipal, conditions?: Record<string, unknown>) =>
   new iam.PolicyStatement({
@@ -79,5 +79,46 @@ describe('B4 BackOfficeResourcePolicy', () => {
     );
     new kms.Key(back, 'Key');
     expect(findings(app, 'B4')).toEqual([]);
+  });
+
+  test('passes a back-office role that the principals the blueprint declares for it may assume', () => {
+    const { app, back } = zonedApp();
+    new iam.Role(back, 'Maintainer', {
+      roleName: 'OfficeZones-test-back-office-catalog-maintainer',
+      assumedBy: new iam.CompositePrincipal(
+        new iam.AccountPrincipal('444455556666'),
+        new iam.ArnPrincipal('arn:aws:iam::444455556666:role/editors'),
+      ),
+    });
+    expect(
+      findings(app, 'B4', {
+        ...PROPS,
+        declaredAssumers: {
+          'OfficeZones-test-back-office-catalog-maintainer': [
+            'arn:aws:iam::444455556666:root',
+            'arn:aws:iam::444455556666:role/editors',
+          ],
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  test('fails when a back-office role may be assumed by principals the blueprint declares for another role, or declares for none', () => {
+    const { app, back } = zonedApp();
+    new iam.Role(back, 'Operator', {
+      roleName: 'OfficeZones-test-back-office-operator',
+      assumedBy: new iam.AccountPrincipal('444455556666'),
+    });
+    const declared = {
+      'OfficeZones-test-back-office-catalog-maintainer': ['arn:aws:iam::444455556666:root'],
+    };
+    const expected = [
+      {
+        id: 'OfficeZonesBoundary-B4[Principal::arn:${AWS::Partition}:iam::444455556666:root]',
+        path: 'OfficeZones-test-BackOffice/Operator/Resource',
+      },
+    ];
+    expect(findings(app, 'B4', { ...PROPS, declaredAssumers: declared })).toEqual(expected);
+    expect(findings(app, 'B4')).toEqual(expected);
   });
 });

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { findings, PROPS, zonedApp } from '../fixtures';
+import { findings, INTEGRATION_ROLE, PROPS, zonedApp } from '../fixtures';
 
 function ledger(scope: import('constructs').Construct) {
   return new dynamodb.Table(scope, 'Ledger', {
@@ -123,6 +123,94 @@ describe('B1 CrossZoneGrant', () => {
       }),
     );
     ledger(back).grantReadData(fn(back, 'BackFn'));
+    expect(findings(app, 'B1')).toEqual([]);
+  });
+});
+
+describe('B1 principals of IT outside the back office', () => {
+  const role = (scope: import('constructs').Construct, id: string, roleName?: string) =>
+    new iam.Role(scope, id, {
+      roleName,
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+    });
+
+  test('fails when a role in the broker stack that is not an integration role is granted a ledger read', () => {
+    const { app, back, broker } = zonedApp();
+    ledger(back).grantReadData(role(broker, 'Extra'));
+    expect(findings(app, 'B1')).toEqual([
+      {
+        id: expect.stringMatching(
+          /^OfficeZonesBoundary-B1\[OfficeZones-test-BackOffice\/Ledger[0-9A-F]+\]$/,
+        ),
+        path: 'OfficeZones-test-Broker/Extra/DefaultPolicy/Resource',
+      },
+    ]);
+  });
+
+  test('fails for an L1 escape hatch: a raw policy in an IT stack with a literal ledger ARN, and a role outside the blueprint', () => {
+    const { app, back, broker, outside } = zonedApp();
+    new dynamodb.Table(back, 'Named', {
+      tableName: 'OfficeZones-test-orders-ledger',
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    });
+    const reader = role(broker, 'Reader');
+    new iam.CfnPolicy(broker, 'Raw', {
+      policyName: 'raw',
+      roles: [reader.roleName],
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'dynamodb:Query',
+            Resource: 'arn:aws:dynamodb:eu-west-1:1:table/OfficeZones-test-orders-ledger',
+          },
+        ],
+      },
+    });
+    role(outside, 'Script').addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: ['arn:aws:dynamodb:*:*:table/OfficeZones-test-orders-*'],
+      }),
+    );
+    expect(findings(app, 'B1')).toEqual([
+      {
+        id: 'OfficeZonesBoundary-B1[arn:aws:dynamodb:*:*:table/OfficeZones-test-orders-*]',
+        path: 'Elsewhere/Script/DefaultPolicy/Resource',
+      },
+      {
+        id: 'OfficeZonesBoundary-B1[arn:aws:dynamodb:eu-west-1:1:table/OfficeZones-test-orders-ledger]',
+        path: 'OfficeZones-test-Broker/Raw',
+      },
+    ]);
+  });
+
+  test('fails when a role in an IT stack attaches a managed policy that reaches the back office, or a back-office policy names a role it does not know', () => {
+    const { app, back, broker } = zonedApp();
+    const table = ledger(back);
+    const managed = new iam.ManagedPolicy(broker, 'Reading', {
+      statements: [
+        new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [table.tableArn] }),
+      ],
+    });
+    role(broker, 'Holder').addManagedPolicy(managed);
+    table.grantReadData(iam.Role.fromRoleName(back, 'Stranger', 'it-reporting'));
+    expect(findings(app, 'B1').map((f) => f.path)).toEqual([
+      expect.stringMatching(/^OfficeZones-test-BackOffice\/Stranger\/Policy\w*\/Resource$/),
+      'OfficeZones-test-Broker/Reading/Resource',
+    ]);
+  });
+
+  test("passes the broker's integration role, back-office roles, and a managed policy no principal of the app holds (a permission boundary)", () => {
+    const { app, back, broker } = zonedApp();
+    const table = ledger(back);
+    table.grantReadData(role(broker, 'Integration', INTEGRATION_ROLE));
+    table.grantReadWriteData(role(back, 'Maintainer', 'OfficeZones-test-back-office-x-maintainer'));
+    table.grantReadData(iam.Role.fromRoleName(back, 'ByName', INTEGRATION_ROLE));
+    new iam.ManagedPolicy(broker, 'Boundary', {
+      statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
+    });
     expect(findings(app, 'B1')).toEqual([]);
   });
 });
