@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import type { ISystemOfRecord } from '../back-office/system-of-record';
 import { pascal } from '../naming';
+import { commandModelSchema } from './command-model';
+
+export { commandModelSchema, SQS_BATCH_ENTRY_ID } from './command-model';
 
 /** One route of the broker: a capability's operation. */
 export interface BrokerRoute {
@@ -211,20 +214,26 @@ export class BrokerApi extends Construct {
         {
           contentType: 'application/json',
           modelName: `${pascal(route.capability)}${pascal(route.operation)}`,
-          schema: route.body as apigw.JsonSchema,
+          schema: commandModelSchema(route.body, route.idField) as apigw.JsonSchema,
         },
       );
       resource.addMethod('POST', commandIntegration(route, system, role), {
         ...common,
         requestModels: { 'application/json': model },
-        methodResponses: this.methodResponses(['202', '400', '502']),
+        methodResponses: this.methodResponses(['202', '500', '502']),
       });
     } else {
       target.system.grantRead(role);
-      resource.addMethod('GET', queryIntegration(route, target.system, role, pathParams), {
+      const { partitionKey, sortKey } = target.system.ledgerKeys;
+      const given = new Set([...pathParams, ...(route.queryParameters ?? [])]);
+      // Only a read of one record (every key given) can find none: 404.
+      const single = given.has(partitionKey) && (!sortKey || given.has(sortKey));
+      resource.addMethod('GET', queryIntegration(target.system, role, single), {
         ...common,
         requestParameters,
-        methodResponses: this.methodResponses(['200', '404', '502']),
+        methodResponses: this.methodResponses(
+          single ? ['200', '404', '500', '502'] : ['200', '500', '502'],
+        ),
       });
     }
   }
@@ -235,9 +244,9 @@ export class BrokerApi extends Construct {
       role = new iam.Role(this, `${pascal(capability)}IntegrationRole`, {
         roleName: target.integrationRoleName,
         description: `The broker's way into the ${capability} capability, and nothing else.`,
-        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com', {
-          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-        }),
+        // No condition: API Gateway is not documented to send aws:SourceAccount or
+        // aws:SourceArn when it assumes a credentials role (policies/trust).
+        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       });
       this.integrationRoles.set(capability, role);
     }
@@ -263,12 +272,12 @@ function addJsonGatewayResponses(api: apigw.RestApi) {
     [
       'BadRequestBody',
       apigw.ResponseType.BAD_REQUEST_BODY,
-      '{"message":"the request body is not valid","details":"$util.escapeJavaScript($context.error.validationErrorString)","requestId":"$context.requestId"}',
+      `{"message":"the request body is not valid","details":${jsonString('$context.error.validationErrorString')},"requestId":"$context.requestId"}`,
     ],
     [
       'BadRequestParameters',
       apigw.ResponseType.BAD_REQUEST_PARAMETERS,
-      '{"message":"the request parameters are not valid","details":"$util.escapeJavaScript($context.error.validationErrorString)","requestId":"$context.requestId"}',
+      `{"message":"the request parameters are not valid","details":${jsonString('$context.error.validationErrorString')},"requestId":"$context.requestId"}`,
     ],
     ['Default4xx', apigw.ResponseType.DEFAULT_4XX, ERROR_BODY],
     ['Default5xx', apigw.ResponseType.DEFAULT_5XX, ERROR_BODY],
@@ -302,16 +311,57 @@ function accessLogFormat(): apigw.AccessLogFormat {
   );
 }
 
-/** A VTL expression that renders a request value safely inside a JSON string. */
+/**
+ * A VTL expression that renders a value inside a JSON string. `$util.escapeJavaScript` escapes
+ * `'` as `\'`, which JSON does not allow, so it is turned back (AWS's advice); `$!` renders a
+ * null value as nothing instead of the expression's own text.
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#util-template-reference
+ */
 function jsonString(expr: string): string {
-  return `"$util.escapeJavaScript(${expr}).replaceAll("\\\\'","'")"`;
+  return `"$!util.escapeJavaScript(${expr}).replaceAll("\\\\'","'")"`;
+}
+
+/** An error answer; `status` overrides the integration response's status when given. */
+function errorTemplate(message: string, status?: number): string {
+  return [
+    ...(status ? [`#set($context.responseOverride.status = ${status})`] : []),
+    `{"message":"${message}","requestId":"$context.requestId"}`,
+  ].join('\n');
 }
 
 /**
- * Commands: `SendMessageBatch` with one entry whose id is the record's id. SQS echoes the entry
- * id, which lets the 202 answer carry the order id (an integration response cannot read the
- * request body). `sqs:SendMessage` authorises the batch call. The message body is the validated
- * request; attributes say which client sent it, under which request id and operation.
+ * Integration responses common to both kinds: a 4xx from SQS or DynamoDB means the broker asked
+ * wrongly (its role, its template, a queue or table it should not have lost): the broker's fault, a
+ * 500, never a 400 about the caller's request, which the validator has already accepted. A 5xx is
+ * the back office's own failure: 502.
+ */
+function failureResponses(what: string): apigw.IntegrationResponse[] {
+  return [
+    {
+      statusCode: '500',
+      selectionPattern: '4\\d{2}',
+      responseTemplates: {
+        'application/json': errorTemplate(
+          `the broker could not hand the ${what} to the back office`,
+        ),
+      },
+    },
+    {
+      statusCode: '502',
+      selectionPattern: '5\\d{2}',
+      responseTemplates: { 'application/json': errorTemplate('the back office is unavailable') },
+    },
+  ];
+}
+
+/**
+ * Commands: SQS `SendMessageBatch` with one entry whose id is the record's id, in SQS's AWS JSON
+ * protocol, whose answer AWS documents as JSON. SQS echoes the entry id, which lets the 202 answer
+ * carry the record's id (an integration response cannot read the request body).
+ * `sqs:SendMessage` authorises the batch call. The message body is the validated request;
+ * attributes say which client sent it, under which request id and operation.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests-json.html
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html
  */
 function commandIntegration(
   route: BrokerRoute,
@@ -319,64 +369,48 @@ function commandIntegration(
   role: iam.IRole,
 ): apigw.Integration {
   const queue = system.intakeQueue!;
-  const entry = 'SendMessageBatchRequestEntry.1';
+  // Values are VTL expressions rendered as JSON strings; the operation is a constant.
   const attributes: [string, string, string][] = [
-    ['clientId', 'String', '$context.authorizer.claims.client_id'],
-    ['requestId', 'String', '$context.requestId'],
-    ['operation', 'String', `${route.capability}.${route.operation}`],
-    ['receivedAt', 'Number', '$context.requestTimeEpoch'],
+    ['clientId', 'String', jsonString('$context.authorizer.claims.client_id')],
+    ['requestId', 'String', jsonString('$context.requestId')],
+    ['operation', 'String', JSON.stringify(`${route.capability}.${route.operation}`)],
+    ['receivedAt', 'Number', '"$context.requestTimeEpoch"'],
   ];
+  const messageAttributes = attributes
+    .map(([name, type, value]) => `"${name}":{"DataType":"${type}","StringValue":${value}}`)
+    .join(',');
   const request = [
     `#set($id = $input.path('$.${route.idField}'))`,
-    [
-      'Action=SendMessageBatch',
-      `${entry}.Id=$util.urlEncode($id)`,
-      `${entry}.MessageBody=$util.urlEncode($input.json('$'))`,
-      ...attributes.flatMap(([name, type, value], i) => [
-        `${entry}.MessageAttribute.${i + 1}.Name=${name}`,
-        `${entry}.MessageAttribute.${i + 1}.Value.DataType=${type}`,
-        `${entry}.MessageAttribute.${i + 1}.Value.StringValue=$util.urlEncode("${value}")`,
-      ]),
-    ].join('&'),
-  ].join('');
+    `{"QueueUrl":"${queue.queueUrl}","Entries":[{"Id":${jsonString('$id')},` +
+      `"MessageBody":${jsonString("$input.json('$')")},` +
+      `"MessageAttributes":{${messageAttributes}}}]}`,
+  ].join('\n');
   const accepted = [
-    "#set($ok = $input.path('$.SendMessageBatchResponse.SendMessageBatchResult.Successful'))",
+    "#set($ok = $input.path('$.Successful'))",
     '#if($ok && $ok.size() == 1)',
-    `{"${route.idField}":${jsonString('$ok[0].Id')},"status":"accepted","requestId":"$context.requestId"}`,
+    `{"${route.idField}":${jsonString('$ok.get(0).Id')},"status":"accepted","requestId":"$context.requestId"}`,
+    // A batch answered 200 can still have failed its entry: SenderFault says whose fault it was.
+    "#elseif($input.path('$.Failed[0].SenderFault') == false)",
+    errorTemplate('the back office is unavailable', 502),
     '#else',
-    '#set($context.responseOverride.status = 502)',
-    '{"message":"the back office did not accept the command","requestId":"$context.requestId"}',
+    errorTemplate('the broker could not hand the command to the back office', 500),
     '#end',
   ].join('\n');
   return new apigw.AwsIntegration({
     service: 'sqs',
-    path: `${Aws.ACCOUNT_ID}/${queue.queueName}`,
+    path: '/',
     integrationHttpMethod: 'POST',
     options: {
       credentialsRole: role,
       passthroughBehavior: apigw.PassthroughBehavior.NEVER,
       requestParameters: {
-        'integration.request.header.Content-Type': "'application/x-www-form-urlencoded'",
-        'integration.request.header.Accept': "'application/json'",
+        'integration.request.header.Content-Type': "'application/x-amz-json-1.0'",
+        'integration.request.header.X-Amz-Target': "'AmazonSQS.SendMessageBatch'",
       },
       requestTemplates: { 'application/json': request },
       integrationResponses: [
         { statusCode: '202', responseTemplates: { 'application/json': accepted } },
-        {
-          statusCode: '400',
-          selectionPattern: '4\\d{2}',
-          responseTemplates: {
-            'application/json': `{"message":"the back office refused the command: ${route.idField} must be 1 to 80 letters, digits, hyphens or underscores","requestId":"$context.requestId"}`,
-          },
-        },
-        {
-          statusCode: '502',
-          selectionPattern: '5\\d{2}',
-          responseTemplates: {
-            'application/json':
-              '{"message":"the back office is unavailable","requestId":"$context.requestId"}',
-          },
-        },
+        ...failureResponses('command'),
       ],
     },
   });
@@ -385,18 +419,17 @@ function commandIntegration(
 /**
  * Queries: `GetItem` when every key of the ledger is given, otherwise `Query` on the partition
  * key. The answer is the record's `view` attribute, the JSON the back office publishes for it;
- * nothing else of the record leaves the back office.
+ * nothing else of the record leaves the back office, and a record without a view is not published.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html
  */
 function queryIntegration(
-  route: BrokerRoute,
   system: ISystemOfRecord,
   role: iam.IRole,
-  pathParams: string[],
+  single: boolean,
 ): apigw.Integration {
   const { partitionKey, sortKey } = system.ledgerKeys;
-  const given = new Set([...pathParams, ...(route.queryParameters ?? [])]);
   const param = (name: string) => jsonString(`$input.params('${name}')`);
-  const single = given.has(partitionKey) && (!sortKey || given.has(sortKey));
   const tableName = system.ledger.tableName;
 
   let request: string;
@@ -409,8 +442,7 @@ function queryIntegration(
     response = [
       "#set($view = $input.path('$.Item.view.S'))",
       '#if("$!view" == "")',
-      '#set($context.responseOverride.status = 404)',
-      '{"message":"no such record","requestId":"$context.requestId"}',
+      errorTemplate('no such record', 404),
       '#else',
       '$view',
       '#end',
@@ -420,11 +452,16 @@ function queryIntegration(
       `{"TableName":"${tableName}","KeyConditionExpression":"#pk = :pk",` +
       `"ExpressionAttributeNames":{"#pk":"${partitionKey}","#v":"view"},` +
       `"ExpressionAttributeValues":{":pk":{"S":${param(partitionKey)}}},"ProjectionExpression":"#v","Limit":100}`;
+    // Items without a view are skipped, and the separator is written only between items that
+    // were: a comma per $foreach.hasNext would dangle after a skipped last item.
     response = [
+      '#set($separator = "")',
       '{"items":[',
-      "#foreach($item in $input.path('$.Items'))$item.view.S#if($foreach.hasNext),#end#end",
-      '],"more":#if($input.path(\'$.LastEvaluatedKey\') != "")true#{else}false#end,"requestId":"$context.requestId"}',
-    ].join('');
+      "#foreach($item in $input.path('$.Items'))",
+      '#if($item.view.S)$separator$item.view.S#set($separator = ",")#end',
+      '#end',
+      '],"more":#if($input.path(\'$.LastEvaluatedKey\'))true#{else}false#end,"requestId":"$context.requestId"}',
+    ].join('\n');
   }
   return new apigw.AwsIntegration({
     service: 'dynamodb',
@@ -435,14 +472,7 @@ function queryIntegration(
       requestTemplates: { 'application/json': request },
       integrationResponses: [
         { statusCode: '200', responseTemplates: { 'application/json': response } },
-        {
-          statusCode: '502',
-          selectionPattern: '[45]\\d{2}',
-          responseTemplates: {
-            'application/json':
-              '{"message":"the back office could not answer","requestId":"$context.requestId"}',
-          },
-        },
+        ...failureResponses('query'),
       ],
     },
   });

@@ -31,6 +31,12 @@ export interface BrokerProps {
   /** @default 1000 */
   readonly wafRateLimitPerIp?: number;
   /**
+   * The largest request body, in bytes, the broker's WAF lets through (see
+   * `RegionalWebAclProps.maxBodyBytes`). Range: 1 to 65,536.
+   * @default 16384
+   */
+  readonly maxBodyBytes?: number;
+  /**
    * The throttle of a consumer that declares none of its own.
    * @default { rateLimit: 50, burstLimit: 100 }
    */
@@ -120,12 +126,15 @@ export class Broker extends Construct {
     });
     const defaultThrottle = props.defaultConsumerThrottle ?? { rateLimit: 50, burstLimit: 100 };
     const plans = new Map<string, apigw.UsagePlan>();
+    // Ids are a contract: a plan is named by its throttle, never by the order plans were made in,
+    // so adding a consumer never moves another consumer's key to another plan.
+    const usagePlans = new Construct(this, 'UsagePlans');
     const planFor = (throttle: { rateLimit: number; burstLimit: number }) => {
       // Consumers with the same throttle share a usage plan (300 plans per account and region).
-      const planKey = `${throttle.rateLimit}/${throttle.burstLimit}`;
+      const planKey = `Rate${String(throttle.rateLimit).replace('.', 'p')}Burst${throttle.burstLimit}`;
       let plan = plans.get(planKey);
       if (!plan) {
-        plan = this.api.restApi.addUsagePlan(`UsagePlan${plans.size + 1}`, {
+        plan = new apigw.UsagePlan(usagePlans, planKey, {
           name: props.namePrefix
             ? `${props.namePrefix}-broker-${throttle.rateLimit}rps`
             : undefined,
@@ -156,14 +165,13 @@ export class Broker extends Construct {
       });
       this.credentials.set(consumer.clientName, credentials);
       this.rotation.rotate(credentials.secret);
-      planFor(consumer.throttle ?? defaultThrottle).addApiKey(
-        credentials.addApiKey(consumer.clientName),
-      );
+      credentials.addApiKey(consumer.clientName, planFor(consumer.throttle ?? defaultThrottle));
     }
 
     this.webAcl = new RegionalWebAcl(this, 'WebAcl', {
       resourceArns: [this.api.stage.stageArn],
       rateLimitPerIp: props.wafRateLimitPerIp,
+      maxBodyBytes: props.maxBodyBytes,
       metricPrefix: 'Broker',
     });
   }

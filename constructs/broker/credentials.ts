@@ -103,11 +103,14 @@ export class ConsumerCredentials extends Construct {
   }
 
   /**
-   * An API Gateway API key with the secret's value. It is created after the secret's resource
-   * policy, so CloudFormation never resolves the value while the policy is half made.
+   * An API Gateway API key with the secret's value, joined to `usagePlan` when given. Both are
+   * children of this construct (`ApiKey`, `UsagePlanKey`), so their ids follow the consumer, not
+   * the order consumers were added in (`UsagePlan.addApiKey` names the second key it gets after
+   * the key, the first one not). The key is created after the secret's resource policy, so
+   * CloudFormation never resolves the value while the policy is half made.
    */
-  addApiKey(name: string): apigw.IApiKey {
-    const key = new apigw.ApiKey(this, 'ApiKey', {
+  addApiKey(name: string, usagePlan?: apigw.IUsagePlan): apigw.IApiKey {
+    const apiKey = new apigw.ApiKey(this, 'ApiKey', {
       apiKeyName: name,
       description: `${name}: identifies the consumer for its usage plan (authorisation is the OAuth token)`,
       value: this.apiKeyValue,
@@ -115,7 +118,14 @@ export class ConsumerCredentials extends Construct {
     });
     // `Secret.addToResourcePolicy` puts the `AWS::SecretsManager::ResourcePolicy` at child `Policy`.
     const policy = this.secret.node.tryFindChild('Policy');
-    if (policy) key.node.addDependency(policy);
-    return key;
+    if (policy) apiKey.node.addDependency(policy);
+    if (usagePlan) {
+      new apigw.CfnUsagePlanKey(this, 'UsagePlanKey', {
+        keyId: apiKey.keyId,
+        keyType: 'API_KEY',
+        usagePlanId: usagePlan.usagePlanId,
+      });
+    }
+    return apiKey;
   }
 }

@@ -76,9 +76,8 @@ export class ProductApi extends Construct {
 
     const role = new iam.Role(this, 'RuntimeRole', {
       roleName: props.runtimeRoleName,
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
+      // No condition: Lambda is not documented to send a key to condition on (policies/trust).
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: "Runs the product's API; the only reader of its broker credentials",
     });
     role.addToPrincipalPolicy(

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -63,9 +63,8 @@ export class NodeFunction extends nodejs.NodejsFunction {
     const role =
       props.role ??
       new iam.Role(scope, `${id}Role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', {
-          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
-        }),
+        // No condition: Lambda is not documented to send a key to condition on (policies/trust).
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `Runs ${id}`,
       });
     role.addToPrincipalPolicy(

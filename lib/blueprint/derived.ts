@@ -1,3 +1,4 @@
+import { BodyBound, largestBodyBytes } from './json-schema';
 import type { Blueprint, Capability, Operation, Partner, Product, Zone } from './model';
 
 /**
@@ -91,12 +92,66 @@ export const ZONE_LABELS: Record<Zone, string> = {
 
 /**
  * Values of the product cost tag that attribute shared resources rather than a front-office
- * product: the back office's zone-wide parts, the broker, the front office's IT-owned guardrails
- * and the payer account's cost management. No product may take one of these names.
+ * product: the back office's zone-wide parts, the broker, the front office's IT-owned guardrails,
+ * the payer account's cost management and the organisation policies. Every stack that is not a
+ * product's takes its product tag from here, and the blueprint rules refuse a product (or a
+ * capability) of one of these names, so one tag value never names two things.
  */
 export const SHARED_PRODUCT_TAGS = {
   backOffice: 'back-office',
   broker: 'broker',
   frontOfficeGuardrails: 'front-office-guardrails',
   costManagement: 'cost-management',
+  organization: 'organization',
 } as const;
+
+/**
+ * The bytes a command's record id takes in its body: the broker's model holds it to what SQS takes
+ * as a batch entry id, 1 to 80 letters, digits, hyphens or underscores, plus its quotes.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatchRequestEntry.html
+ */
+export const COMMAND_ID_MAX_BYTES = 82;
+
+/** The id field of a command: its own, else the ledger's partition key. */
+export function commandIdField(capability: Pick<Capability, 'ledger'>, op: Operation): string {
+  return op.idField ?? capability.ledger.partitionKey;
+}
+
+/** The largest body a command accepts, in bytes of compact JSON (see `largestBodyBytes`). */
+export function largestCommandBody(
+  capability: Pick<Capability, 'ledger'>,
+  op: Operation,
+): BodyBound {
+  return largestBodyBytes(op.body ?? {}, {
+    [commandIdField(capability, op)]: COMMAND_ID_MAX_BYTES,
+  });
+}
+
+/**
+ * The body sizes AWS WAF can inspect for an API Gateway stage: 16 KB by default, more in steps of
+ * 16 KB up to 64 KB (each step above the default is charged).
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html
+ */
+export const WAF_BODY_INSPECTION_LIMITS = [16_384, 32_768, 49_152, 65_536] as const;
+
+/**
+ * The broker's body size limit: the smallest size AWS WAF can inspect that holds the largest valid
+ * body of every command, so that every valid order passes and anything larger is refused.
+ * Unbounded or too large bodies are blueprint errors (rules.ts), so this assumes neither.
+ */
+export function brokerBodyLimitBytes(blueprint: Pick<Blueprint, 'backOffice'>): number {
+  const largest = Math.max(
+    0,
+    ...blueprint.backOffice.capabilities.flatMap((c) =>
+      c.operations
+        .filter((op) => op.kind === 'command')
+        .map((op) => largestCommandBody(c, op).bytes ?? Infinity),
+    ),
+  );
+  const limit = WAF_BODY_INSPECTION_LIMITS.find((l) => l >= largest);
+  if (limit === undefined)
+    throw new Error(
+      `the largest valid command body (${largest} bytes) exceeds what AWS WAF inspects`,
+    );
+  return limit;
+}

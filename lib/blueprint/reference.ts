@@ -53,7 +53,7 @@ export const REFERENCE_BLUEPRINT: BlueprintInput = {
                     additionalProperties: false,
                     required: ['sku', 'quantity', 'unitPrice'],
                     properties: {
-                      sku: { type: 'string', pattern: '^[A-Z0-9-]{3,32}$' },
+                      sku: { type: 'string', pattern: '^[A-Z0-9-]{3,32}$', maxLength: 32 },
                       quantity: { type: 'integer', minimum: 1, maximum: 1000 },
                       unitPrice: { type: 'number', minimum: 0 },
                     },

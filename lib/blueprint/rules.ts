@@ -1,4 +1,5 @@
-import { SHARED_PRODUCT_TAGS } from './derived';
+import { COMMAND_ID_MAX_BYTES, SHARED_PRODUCT_TAGS, WAF_BODY_INSPECTION_LIMITS } from './derived';
+import { largestBodyBytes, modelSchemaProblems } from './json-schema';
 import { DEFAULT_COST_TAGS, ZONES } from './model';
 import {
   MAX_TAGS_PER_RESOURCE,
@@ -181,6 +182,24 @@ export function checkBlueprintRules(input: unknown): Problem[] {
           return;
         }
         if (body.type !== 'object') add([...opAt, 'body', 'type'], 'must be "object"');
+        // API Gateway refuses a model that is not JSON Schema draft 4, at deploy; catch it here.
+        const schemaProblems = modelSchemaProblems(op.body);
+        for (const problem of schemaProblems)
+          add([...opAt, 'body', ...problem.path], problem.message);
+        // The door must know its largest valid body: WAF refuses anything larger (DEC-018).
+        const idForBound = str(op.idField) ?? str(ledger.partitionKey);
+        const largest =
+          schemaProblems.length === 0 && idForBound
+            ? largestBodyBytes(op.body, { [idForBound]: COMMAND_ID_MAX_BYTES })
+            : undefined;
+        for (const problem of largest?.unbounded ?? [])
+          add([...opAt, 'body', ...problem.path], problem.message);
+        const maxInspected = WAF_BODY_INSPECTION_LIMITS[WAF_BODY_INSPECTION_LIMITS.length - 1];
+        if (largest?.bytes !== undefined && largest.bytes > maxInspected)
+          add(
+            [...opAt, 'body'],
+            `accepts bodies of up to ${largest.bytes} bytes; AWS WAF inspects at most ${maxInspected} bytes of a request body, so the broker cannot refuse larger ones: lower maxItems or maxLength`,
+          );
         const idField = str(op.idField) ?? str(ledger.partitionKey);
         if (idField) {
           const idSchema = obj(obj(body.properties)[idField]);
@@ -389,10 +408,18 @@ export function checkBlueprintRules(input: unknown): Problem[] {
   }
 
   // Cost attribution: a product tag value names one thing, and budgets cover known cost centres.
+  const reservedTags = Object.values(SHARED_PRODUCT_TAGS) as string[];
   const capabilityNames = new Map<string, number>();
   capabilities.forEach((c, i) => {
     const n = str(c.name);
     if (n !== undefined) capabilityNames.set(n, i);
+    // A capability's own resources carry its name as their product tag.
+    if (n !== undefined && reservedTags.includes(n)) {
+      add(
+        ['backOffice', 'capabilities', i, 'name'],
+        `is reserved: the product cost tag ${n} attributes shared IT resources`,
+      );
+    }
   });
   products.forEach((p, i) => {
     const n = str(p.name);
@@ -403,7 +430,7 @@ export function checkBlueprintRules(input: unknown): Problem[] {
         ['frontOffice', 'products', i, 'name'],
         `is also the name of back-office capability backOffice.capabilities[${capability}]; the product cost tag would attribute both to one product`,
       );
-    } else if ((Object.values(SHARED_PRODUCT_TAGS) as string[]).includes(n)) {
+    } else if (reservedTags.includes(n)) {
       add(
         ['frontOffice', 'products', i, 'name'],
         `is reserved: the product cost tag ${n} attributes shared IT resources`,

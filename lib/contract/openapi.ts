@@ -86,7 +86,10 @@ export function brokerOpenApi(blueprint: Blueprint): Record<string, unknown> {
           "The token lacks the scope of this operation, or the API key is missing or not the caller's",
         ),
         TooManyRequests: errorResponse('The caller exceeded its throttle'),
-        BadGateway: errorResponse('The back office did not accept or answer the call'),
+        InternalError: errorResponse(
+          "The broker could not hand the call to the back office (its own fault, not the request's); a command may be sent again with the same id",
+        ),
+        BadGateway: errorResponse('The back office is unavailable'),
       },
     },
     paths,
@@ -122,6 +125,7 @@ function operation(capability: Capability, op: Operation): Record<string, unknow
     '401': { $ref: '#/components/responses/Unauthorized' },
     '403': { $ref: '#/components/responses/Forbidden' },
     '429': { $ref: '#/components/responses/TooManyRequests' },
+    '500': { $ref: '#/components/responses/InternalError' },
     '502': { $ref: '#/components/responses/BadGateway' },
   };
   if (op.kind === 'command') {
@@ -130,7 +134,11 @@ function operation(capability: Capability, op: Operation): Record<string, unknow
       ...common,
       requestBody: {
         required: true,
-        content: { 'application/json': { schema: toOpenApiSchema(op.body ?? {}) } },
+        content: {
+          'application/json': {
+            schema: toOpenApiSchema(commandRequestSchema(op.body ?? {}, idField)),
+          },
+        },
       },
       responses: {
         '202': {
@@ -194,6 +202,29 @@ function errorResponse(description: string) {
   return {
     description,
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
+}
+
+/**
+ * What the broker validates a command's body against: the operation's schema, with the id field
+ * also bound to what SQS takes as a batch entry id (the broker sends the id as one). The broker
+ * construct builds its API Gateway model the same way (`commandModelSchema`); a test holds the two
+ * equal.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatchRequestEntry.html
+ */
+export function commandRequestSchema(
+  body: Record<string, unknown>,
+  idField: string,
+): Record<string, unknown> {
+  const properties = (body.properties ?? {}) as Record<string, unknown>;
+  return {
+    ...body,
+    properties: {
+      ...properties,
+      [idField]: {
+        allOf: [properties[idField] ?? {}, { type: 'string', pattern: '^[A-Za-z0-9_-]{1,80}$' }],
+      },
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import { addBackOfficeBudgets } from './back-office-budgets';
 import { acknowledge } from '../../policies/acknowledge';
+import { SHARED_PRODUCT_TAGS } from '../blueprint';
 import { costTags } from '../blueprint/cost-tags';
 import { THIS_ACCOUNT } from '../blueprint/model';
 import {
@@ -32,7 +33,7 @@ export class BackOfficeStack extends ZoneStack {
         zone: 'back-office',
         costCentre: backOffice.costCentre,
         owner: backOffice.owner,
-        product: 'back-office',
+        product: SHARED_PRODUCT_TAGS.backOffice,
       },
     });
 

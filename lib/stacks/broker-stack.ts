@@ -7,7 +7,14 @@ import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
 import { cloudFormationExecutionRoleArn } from '../../constructs/shared/deployment-role';
 import { acknowledge } from '../../policies/acknowledge';
-import { clientName, consumers, operationScope, physicalNamePrefix } from '../blueprint';
+import {
+  brokerBodyLimitBytes,
+  clientName,
+  consumers,
+  operationScope,
+  physicalNamePrefix,
+  SHARED_PRODUCT_TAGS,
+} from '../blueprint';
 import { brokerManifest } from '../contract/broker-manifest';
 import {
   brokerParameterNames,
@@ -38,7 +45,7 @@ export class BrokerStack extends ZoneStack {
         zone: 'integration',
         costCentre: blueprint.broker.costCentre,
         owner: blueprint.broker.owner,
-        product: 'broker',
+        product: SHARED_PRODUCT_TAGS.broker,
       },
     });
 
@@ -94,6 +101,8 @@ export class BrokerStack extends ZoneStack {
         this,
         blueprint.deployment.bootstrapQualifier,
       ),
+      // Every valid command body passes the WAF, anything larger is blocked (DEC-018).
+      maxBodyBytes: brokerBodyLimitBytes(blueprint),
     });
 
     acknowledge(this.broker.api.restApi.node.findChild('CloudWatchRole'), {

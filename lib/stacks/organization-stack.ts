@@ -10,7 +10,12 @@ import {
   tagPolicyFor,
   tagPolicyProblems,
 } from '../../policies/organizations';
-import { Blueprint, DEFAULT_COST_TAGS, physicalNamePrefix } from '../blueprint';
+import {
+  Blueprint,
+  DEFAULT_COST_TAGS,
+  physicalNamePrefix,
+  SHARED_PRODUCT_TAGS,
+} from '../blueprint';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export interface OrganizationStackProps extends Omit<ZoneStackProps, 'attribution'> {
@@ -42,7 +47,7 @@ export class OrganizationStack extends ZoneStack {
         zone: 'integration',
         costCentre: blueprint.broker.costCentre,
         owner: blueprint.broker.owner,
-        product: 'organization',
+        product: SHARED_PRODUCT_TAGS.organization,
       },
     });
 

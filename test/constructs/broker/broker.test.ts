@@ -3,7 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { BackOfficeZone } from '../../../constructs/back-office/back-office-zone';
 import { cloudFormationExecutionRoleArn } from '../../../constructs/shared/deployment-role';
+import { commandModelSchema, SQS_BATCH_ENTRY_ID } from '../../../constructs/broker/api';
 import { Broker } from '../../../constructs/broker/broker';
+import type { BrokerConsumer } from '../../../constructs/broker/identity';
 import { testStack } from '../../helpers';
 
 const ORDER_SCHEMA = {
@@ -12,7 +14,7 @@ const ORDER_SCHEMA = {
   properties: { orderId: { type: 'string', pattern: '^[A-Za-z0-9-]{8,64}$' } },
 };
 
-function broker(stack: Stack = testStack()) {
+function broker(stack: Stack = testStack(), addedFirst: BrokerConsumer[] = []) {
   const backOffice = new BackOfficeZone(stack, 'BackOffice', {
     capabilities: [
       { name: 'orders', ledger: { partitionKey: 'orderId' }, workflow: 'record' },
@@ -58,6 +60,7 @@ function broker(stack: Stack = testStack()) {
       catalog: { system: backOffice.capability('catalog') },
     },
     consumers: [
+      ...addedFirst,
       {
         clientName: 'product.web-shop',
         scopes: ['orders/write', 'catalog/read'],
@@ -163,13 +166,24 @@ describe('Broker API', () => {
     expect(scopes).toHaveLength(3);
   });
 
-  test('POST /orders validates the body and sends it straight to the intake queue', () => {
+  test('POST /orders validates the body, its id also as an SQS batch entry id', () => {
+    const { stack } = sharedBroker();
+    templateOf(stack).hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Schema: {
+        ...ORDER_SCHEMA,
+        properties: { orderId: { allOf: [ORDER_SCHEMA.properties.orderId, SQS_BATCH_ENTRY_ID] } },
+      },
+    });
+    expect(commandModelSchema({ type: 'object' }, 'id')).toEqual({
+      type: 'object',
+      properties: { id: { allOf: [{}, SQS_BATCH_ENTRY_ID] } },
+    });
+  });
+
+  test('POST /orders sends the body straight to the intake queue', () => {
     const { stack, backOffice } = sharedBroker();
     const template = templateOf(stack);
-    template.hasResourceProperties('AWS::ApiGateway::Model', {
-      ContentType: 'application/json',
-      Schema: ORDER_SCHEMA,
-    });
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
       ValidateRequestBody: true,
       ValidateRequestParameters: true,
@@ -181,28 +195,25 @@ describe('Broker API', () => {
       Integration: Match.objectLike({
         Type: 'AWS',
         IntegrationHttpMethod: 'POST',
-        Uri: {
-          'Fn::Join': [
-            '',
-            Match.arrayWith([
-              ':sqs:path/',
-              { Ref: 'AWS::AccountId' },
-              '/',
-              {
-                'Fn::GetAtt': [
-                  stack.getLogicalId(
-                    backOffice.capability('orders').intakeQueue!.node.defaultChild as any,
-                  ),
-                  'QueueName',
-                ],
-              },
-            ]),
-          ],
+        Uri: { 'Fn::Join': ['', Match.arrayWith([':sqs:path//'])] },
+        RequestParameters: {
+          'integration.request.header.Content-Type': "'application/x-amz-json-1.0'",
+          'integration.request.header.X-Amz-Target': "'AmazonSQS.SendMessageBatch'",
         },
         RequestTemplates: {
-          'application/json': Match.stringLikeRegexp(
-            'Action=SendMessageBatch.*MessageAttribute\\.1\\.Name=clientId.*Name=requestId',
-          ),
+          'application/json': {
+            'Fn::Join': [
+              '',
+              Match.arrayWith([
+                {
+                  Ref: stack.getLogicalId(
+                    backOffice.capability('orders').intakeQueue!.node.defaultChild as any,
+                  ),
+                },
+                Match.stringLikeRegexp('"Entries":.*"MessageAttributes":\\{"clientId"'),
+              ]),
+            ],
+          },
         },
         IntegrationResponses: Match.arrayWith([Match.objectLike({ StatusCode: '202' })]),
       }),
@@ -282,9 +293,14 @@ describe('Broker API', () => {
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
       Rules: [
+        Match.objectLike({ Name: 'BodySizeLimit', Action: { Block: {} } }),
         Match.objectLike({
           Statement: {
-            ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' },
+            ManagedRuleGroupStatement: {
+              VendorName: 'AWS',
+              Name: 'AWSManagedRulesCommonRuleSet',
+              RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+            },
           },
         }),
         Match.objectLike({
@@ -339,6 +355,44 @@ describe('Broker credentials and throttles', () => {
       Throttle: { RateLimit: 50, BurstLimit: 100 },
     });
     template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
+  });
+
+  test("fails when adding a consumer first moves another consumer's key or plan: ids follow the consumer and the throttle", () => {
+    const idsOf = (stack: Stack) => {
+      const template = templateOf(stack);
+      const plans = template.findResources('AWS::ApiGateway::UsagePlan');
+      const keys = template.findResources('AWS::ApiGateway::UsagePlanKey');
+      const apiKeys = template.findResources('AWS::ApiGateway::ApiKey');
+      return Object.fromEntries(
+        Object.entries(keys).map(([keyId, key]: [string, any]) => {
+          const apiKeyId = key.Properties.KeyId.Ref;
+          const planId = key.Properties.UsagePlanId.Ref;
+          const name = apiKeys[apiKeyId].Properties.Name;
+          return [
+            name,
+            {
+              key: keyId,
+              apiKey: apiKeyId,
+              plan: planId,
+              throttle: plans[planId].Properties.Throttle,
+            },
+          ];
+        }),
+      );
+    };
+    const before = idsOf(sharedBroker().stack);
+    const after = idsOf(
+      broker(testStack(), [
+        {
+          clientName: 'product.new',
+          scopes: ['catalog/read'],
+          throttle: { rateLimit: 7, burstLimit: 14 },
+        },
+        { clientName: 'partner.early', scopes: ['catalog/read'] },
+      ]).stack,
+    );
+    expect(Object.keys(before)).toEqual(['product.web-shop', 'partner.marketplace']);
+    for (const name of Object.keys(before)) expect(after[name]).toEqual(before[name]);
   });
 
   test('the client secret and the API key land in Secrets Manager by reference, never as a value in the template', () => {

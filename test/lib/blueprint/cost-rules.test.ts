@@ -1,5 +1,6 @@
-import { parseBlueprint } from '../../../lib/blueprint';
-import { problemsOf, referenceInput } from '../../helpers';
+import { parseBlueprint, SHARED_PRODUCT_TAGS } from '../../../lib/blueprint';
+import { allStacks } from '../../../lib/stacks/office-zones';
+import { buildReference, problemsOf, referenceInput } from '../../helpers';
 
 describe('cost-attribution rules of the blueprint', () => {
   test('the reference declares back-office budgets and the cost-management stack', () => {
@@ -41,6 +42,38 @@ describe('cost-attribution rules of the blueprint', () => {
       'frontOffice.products[0].name: is also the name of back-office capability backOffice.capabilities[0]; the product cost tag would attribute both to one product (received: "orders")',
       'frontOffice.products[1].name: is reserved: the product cost tag broker attributes shared IT resources (received: "broker")',
     ]);
+  });
+
+  test('fails when a product or a capability takes a name a stack reserves for its product tag', () => {
+    const input = referenceInput() as any;
+    input.frontOffice.products[0].name = 'organization';
+    input.backOffice.capabilities[1].name = 'cost-management';
+    expect(problemsOf(input)).toEqual(
+      expect.arrayContaining([
+        'backOffice.capabilities[1].name: is reserved: the product cost tag cost-management attributes shared IT resources (received: "cost-management")',
+        'frontOffice.products[0].name: is reserved: the product cost tag organization attributes shared IT resources (received: "organization")',
+      ]),
+    );
+  });
+
+  test('every product tag a stack takes for itself is one the blueprint rules reserve', () => {
+    const input = referenceInput() as any;
+    input.organization = {
+      frontOfficeOuIds: ['ou-abcd-11111111'],
+      backOfficeOuIds: ['ou-abcd-22222222'],
+    };
+    const { blueprint, stacks } = buildReference(input);
+    const own = new Set([
+      ...blueprint.frontOffice.products.map((p) => p.name),
+      ...blueprint.backOffice.capabilities.map((c) => c.name),
+    ]);
+    const stackTags = allStacks(stacks)
+      .map((stack) => stack.tags.tagValues()[blueprint.costTags.product.key])
+      .filter((value) => !own.has(value));
+    expect(stackTags.length).toBeGreaterThanOrEqual(5);
+    expect(stackTags.filter((t) => !Object.values(SHARED_PRODUCT_TAGS).includes(t as any))).toEqual(
+      [],
+    );
   });
 
   test('fails when a back-office budget is zero, for an unknown cost centre, or one is missing', () => {

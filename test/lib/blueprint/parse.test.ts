@@ -298,6 +298,73 @@ describe('back-office rules', () => {
     );
   });
 
+  test('fails when a body schema is not one API Gateway accepts as a model, every problem at once', () => {
+    const input = referenceInput() as any;
+    const body = input.backOffice.capabilities[0].operations[0].body;
+    body.properties.customerId = { type: '10.40.0.0/16' };
+    body.properties.lines.minItems = -1;
+    body.properties.lines.items.properties.sku.pattern = 3.5;
+    body.properties.currency = { type: 'string', enum: [[]] };
+    body.required.push('giftWrap');
+    const at = 'backOffice.capabilities[0].operations[0].body';
+    expect(problemsOf(input).filter((p) => p.startsWith(at))).toEqual([
+      `${at}.properties.customerId.type: must be valid JSON Schema draft 4, as API Gateway models are: must be equal to one of the allowed values (array, boolean, integer, null, number, object, string) (received: "10.40.0.0/16")`,
+      `${at}.properties.lines.items.properties.sku.pattern: must be valid JSON Schema draft 4, as API Gateway models are: must be string (received: 3.5)`,
+      `${at}.properties.lines.minItems: must be valid JSON Schema draft 4, as API Gateway models are: must be >= 0 (received: -1)`,
+    ]);
+    // Once the schema is valid draft 4, what no request can pass.
+    body.properties.customerId = { type: 'string', minLength: 65, maxLength: 64 };
+    body.properties.lines.minItems = 1;
+    body.properties.lines.items.properties.sku.pattern = '^[A-Z0-9-]{3,32}$';
+    expect(problemsOf(input).filter((p) => p.startsWith(at))).toEqual([
+      `${at}.required[4]: names giftWrap, which properties does not declare and additionalProperties: false forbids: no request can pass (received: "giftWrap")`,
+      `${at}.properties.customerId.minLength: is greater than maxLength (64): no value can pass (received: 65)`,
+      `${at}.properties.currency.enum[0]: is not of the declared type string: no request can send it (received: [])`,
+    ]);
+  });
+
+  test('fails when a body schema names another draft or a model it cannot reach', () => {
+    const input = referenceInput() as any;
+    const body = input.backOffice.capabilities[0].operations[0].body;
+    body.$schema = 'http://json-schema.org/draft-07/schema#';
+    expect(problemsOf(input)).toContain(
+      'backOffice.capabilities[0].operations[0].body.$schema: must be http://json-schema.org/draft-04/schema# or absent: API Gateway models are JSON Schema draft 4 (received: "http://json-schema.org/draft-07/schema#")',
+    );
+    body.$schema = 'http://json-schema.org/draft-04/schema#';
+    body.properties.customerId = { $ref: '#/definitions/Customer' };
+    expect(problemsOf(input)).toContainEqual(
+      expect.stringMatching(
+        /^backOffice\.capabilities\[0\]\.operations\[0\]\.body: cannot be compiled: can't resolve reference #\/definitions\/Customer/,
+      ),
+    );
+  });
+
+  test('fails when a body has no largest size, or one larger than AWS WAF inspects', () => {
+    const input = referenceInput() as any;
+    const body = input.backOffice.capabilities[0].operations[0].body;
+    delete body.properties.lines.maxItems;
+    delete body.properties.customerId.maxLength;
+    delete body.additionalProperties;
+    const at = 'backOffice.capabilities[0].operations[0].body';
+    expect(problemsOf(input).filter((p) => p.startsWith(at))).toEqual([
+      `${at}.additionalProperties: must be false: undeclared properties leave the body unbounded (received: undefined)`,
+    ]);
+    body.additionalProperties = false;
+    expect(problemsOf(input).filter((p) => p.startsWith(at))).toEqual([
+      `${at}.properties.customerId.maxLength: is missing: a string needs a maxLength (or an enum) to bound the body (received: undefined)`,
+      `${at}.properties.lines.maxItems: is missing: an array needs a maxItems to bound the body (received: undefined)`,
+    ]);
+    body.properties.customerId.maxLength = 64;
+    body.properties.lines.maxItems = 1000;
+    expect(problemsOf(input)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${at.replace(/[.[\]]/g, '\\$&')}: accepts bodies of up to \\d+ bytes; AWS WAF inspects at most 65536 bytes of a request body, so the broker cannot refuse larger ones: lower maxItems or maxLength`,
+        ),
+      ),
+    ]);
+  });
+
   test('fails when a command id is not a string', () => {
     const input = referenceInput() as any;
     input.backOffice.capabilities[0].operations[0].body.properties.orderId = { type: 'integer' };

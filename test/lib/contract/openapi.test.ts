@@ -1,6 +1,9 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../lib/blueprint';
+import { Template } from 'aws-cdk-lib/assertions';
 import { brokerOpenApi, toOpenApiSchema } from '../../../lib/contract/openapi';
+import { buildReference } from '../../helpers';
+import { synthesizedMethods } from '../../support/api-gateway-methods';
 
 describe('brokerOpenApi', () => {
   const blueprint = parseBlueprint(REFERENCE_BLUEPRINT);
@@ -42,6 +45,19 @@ describe('brokerOpenApi', () => {
     });
   });
 
+  test("states what the API does: each method's body model and its statuses", () => {
+    const template = Template.fromStack(buildReference().stacks.broker).toJSON();
+    for (const m of synthesizedMethods(template)) {
+      const op = doc.paths[m.path][m.httpMethod.toLowerCase()];
+      const model = m.requestModels['application/json'];
+      expect(op.requestBody?.content['application/json'].schema).toEqual(
+        model && toOpenApiSchema(model),
+      );
+      const statuses = [...m.methodResponses, ...m.integrationResponses.map((r) => r.StatusCode)];
+      for (const status of statuses) expect(Object.keys(op.responses)).toContain(status);
+    }
+  });
+
   test('carries the command body schema and the honest answers', () => {
     const submit = doc.paths['/orders'].post;
     expect(submit.requestBody.content['application/json'].schema.required).toEqual([
@@ -51,7 +67,15 @@ describe('brokerOpenApi', () => {
       'lines',
     ]);
     expect(submit.requestBody.content['application/json'].schema.$schema).toBeUndefined();
-    expect(Object.keys(submit.responses)).toEqual(['202', '400', '401', '403', '429', '502']);
+    expect(Object.keys(submit.responses)).toEqual([
+      '202',
+      '400',
+      '401',
+      '403',
+      '429',
+      '500',
+      '502',
+    ]);
     expect(Object.keys(doc.paths['/orders/{orderId}'].get.responses)).toContain('404');
     expect(doc.paths['/catalog/items'].get.parameters).toEqual([
       { name: 'category', in: 'query', required: true, schema: { type: 'string' } },

@@ -116,7 +116,11 @@ describe('the reference blueprint', () => {
       AuthorizationScopes: ['orders/write'],
       Integration: Match.objectLike({
         Type: 'AWS',
-        Uri: { 'Fn::Join': ['', Match.arrayWith([':sqs:path/'])] },
+        // SQS's AWS JSON protocol: the queue URL travels in the body, the action in a header.
+        Uri: { 'Fn::Join': ['', Match.arrayWith([':sqs:path//'])] },
+        RequestParameters: Match.objectLike({
+          'integration.request.header.X-Amz-Target': "'AmazonSQS.SendMessageBatch'",
+        }),
       }),
     });
   });
