@@ -47,7 +47,7 @@ export function accessPathsMarkdown(report: AccessPathReport, enterprise: string
   } else {
     const s = report.summary;
     lines.push(
-      `${s.failed === 0 ? 'Passed' : 'Failed'}: ${s.passed} of ${s.total} paths as expected, ${s.failed} not.`,
+      `${s.failed === 0 ? 'Passed' : 'Failed'}: ${s.passed} of ${s.total} paths as expected, ${s.failed} failed, ${s.notEvaluated ?? 0} not evaluated (each listed below with the reason).`,
       '',
     );
   }
