@@ -8,6 +8,7 @@ import {
 } from '../lib/blueprint';
 import { buildOfficeZones } from '../lib/stacks/office-zones';
 import { writeReports } from '../lib/reports';
+import { synthSummary } from '../lib/reports/readers';
 import { registerSecurityChecks } from '../lib/stacks/security';
 import { formatLimitProblem, limitProblems, synthesizedTemplates } from '../lib/stacks/limits';
 
@@ -62,9 +63,11 @@ try {
   synthError = e;
 }
 // Reports for finance, security and IT go next to the templates, also when a check failed.
+let written: string[] = [];
 try {
-  writeReports({ outdir: app.outdir, blueprint, stacks, security });
+  written = writeReports({ outdir: app.outdir, blueprint, stacks, security });
 } catch (e) {
   fail(synthError ?? e);
 }
 if (synthError) fail(synthError);
+process.stderr.write(synthSummary(app.outdir, written));

@@ -118,6 +118,9 @@ export class NodeFunction extends nodejs.NodejsFunction {
         // was tested with, whatever the newest runtime ships.
         externalModules: [],
         forceDockerBundling: false,
+        // esbuild's output summary (file sizes, timing) is a block per function on every synth;
+        // warnings and errors still show.
+        logLevel: nodejs.LogLevel.WARNING,
       },
     });
   }

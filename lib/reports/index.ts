@@ -5,6 +5,7 @@ import { writeAccessPaths } from './access-paths-report';
 import { writeBrokerManifest } from './broker-manifest-report';
 import { writeBrokerOpenApi } from './broker-openapi-report';
 import { writeCostAttribution } from './cost-attribution-report';
+import { writeOfficeZonesPage } from './office-zones-page';
 import { writeSecurityReport } from './security-report';
 import { writeSecuritySarif } from './security-sarif';
 
@@ -32,6 +33,8 @@ export const REPORTS: readonly ReportWriter[] = [
   writeSecurityReport,
   writeSecuritySarif,
   writeCostAttribution,
+  // Last: the page reads what the writers above put in cdk.out (access-paths.json included).
+  writeOfficeZonesPage,
 ];
 
 /** Writes every report after synth. */

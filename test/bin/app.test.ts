@@ -31,10 +31,26 @@ function runApp(context: Record<string, unknown>) {
 }
 
 describe('bin/app.ts', () => {
-  test('builds a valid custom blueprint file instead of the reference', () => {
+  test('builds a valid custom blueprint file instead of the reference, and says where its reports are', () => {
     const { status, stderr, files } = runApp({ blueprint: 'examples/blueprints/bakery.yaml' });
-    expect(stderr).toBe('');
     expect(status).toBe(0);
+    expect(files).toContain('office-zones.html');
+    // Nothing but the summary: one line per report with its readers.
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Office Zones reports in .+:$/);
+    expect(lines.slice(1).map((l) => l.trim().split(/\s+/)[0])).toEqual([
+      'office-zones.html',
+      'cost-attribution.csv',
+      'cost-attribution.md',
+      'security-report.md',
+      'security-report.sarif',
+      'validation-report.json',
+      'broker-manifest.json',
+      'broker-openapi.json',
+    ]);
+    expect(lines[1]).toMatch(
+      /office-zones\.html +everyone: the architecture, cost, security and the door/,
+    );
     expect(files.filter((f) => f.endsWith('.template.json')).sort()).toEqual([
       'Bakery-test-BackOffice.template.json',
       'Bakery-test-Broker.template.json',
