@@ -7,10 +7,10 @@ export const ACCESS_PATHS_JSON = 'access-paths.json';
 export const ACCESS_PATHS_MD = 'access-paths.md';
 
 /** Reads `cdk.out/access-paths.json` when a synth wrote it. */
-export function readAccessPaths(outdir: string): AccessPathReport | undefined {
+export function readAccessPaths(outdir: string): AccessPathsJson | undefined {
   const file = path.join(outdir, ACCESS_PATHS_JSON);
   return fs.existsSync(file)
-    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as AccessPathReport)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as AccessPathsJson)
     : undefined;
 }
 
@@ -24,7 +24,7 @@ export function writeAccessPaths(ctx: ReportContext): string[] {
   if (!report) return [];
   fs.writeFileSync(
     path.join(ctx.outdir, ACCESS_PATHS_JSON),
-    JSON.stringify(report, null, 2) + '\n',
+    JSON.stringify(accessPathsJson(report), null, 2) + '\n',
   );
   fs.writeFileSync(
     path.join(ctx.outdir, ACCESS_PATHS_MD),
@@ -32,6 +32,34 @@ export function writeAccessPaths(ctx: ReportContext): string[] {
   );
   return [ACCESS_PATHS_JSON, ACCESS_PATHS_MD];
 }
+
+/**
+ * The report in the shared `access-paths.json` format: `principal` is one string (a role's ARN or
+ * a service principal), with `principalKind`, `via`, `sourceArn` and `sourceAccount` beside it,
+ * and the engine's `version` a string (`not installed` when it is not).
+ */
+export function accessPathsJson(report: AccessPathReport) {
+  return {
+    ...report,
+    engine: { ...report.engine, version: report.engine.version ?? 'not installed' },
+    paths: report.paths.map((p) => {
+      const { principal, ...rest } = p;
+      const detail =
+        principal.kind === 'role'
+          ? { principal: principal.arn, principalKind: 'role', via: principal.via }
+          : {
+              principal: principal.service,
+              principalKind: 'service',
+              sourceArn: principal.sourceArn,
+              sourceAccount: principal.sourceAccount,
+            };
+      return { ...rest, ...detail };
+    }),
+  };
+}
+
+/** The report as `access-paths.json` has it. */
+export type AccessPathsJson = ReturnType<typeof accessPathsJson>;
 
 /** The reviewers' page: a plain statement of what this is, then every path by phase. */
 export function accessPathsMarkdown(report: AccessPathReport, enterprise: string): string {

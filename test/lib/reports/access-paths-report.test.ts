@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AccessPathChecks } from '../../../policies/access-paths/plugin';
 import type { ReportContext } from '../../../lib/reports';
 import { readAccessPaths, writeAccessPaths } from '../../../lib/reports/access-paths-report';
+import { AccessPathsReport } from '../../../lib/reports/page/access-paths';
 import { settings } from '../../policies/access-paths/support';
 
 /** A TLS-only topic (its policy is a path) and a role that must not reach it; synthesized with the plugin, then reported. */
@@ -79,6 +80,17 @@ describe('access-paths.json and access-paths.md', () => {
     });
   });
 
+  test('the HTML page reads it: principal is one string, the engine version a string', () => {
+    const { json } = evaluated;
+    expect(AccessPathsReport.safeParse(json).error?.issues ?? []).toEqual([]);
+    const publish = json.paths.find((p) => p.action === 'sns:Publish' && p.expect === 'deny')!;
+    expect(publish).toMatchObject({
+      principal: expect.stringMatching(/^arn:aws:iam::111111111111:role\//),
+      principalKind: 'role',
+    });
+    expect(AccessPathsReport.safeParse(report(() => undefined).json).success).toBe(true);
+  });
+
   test('the page says plainly that it is a simulation, names the engine and groups paths by phase', () => {
     const md = evaluated.markdown;
     expect(md).toContain('# Access paths: Test Retail');
@@ -95,7 +107,7 @@ describe('access-paths.json and access-paths.md', () => {
 
   test('without the engine, the report says evaluated: false and how to install it', () => {
     const { json, markdown } = report(() => undefined);
-    expect(json).toMatchObject({ evaluated: false, engine: { version: null } });
+    expect(json).toMatchObject({ evaluated: false, engine: { version: 'not installed' } });
     expect(json.notEvaluatedReason).toContain('npm install --save-dev @cloud-copilot/iam-simulate');
     expect(markdown).toContain('**Not evaluated:**');
   });
