@@ -17,3 +17,4 @@ export * from './front-office/static-web';
 export * from './naming';
 export * from './shared/node-function';
 export * from './shared/key-policies';
+export * from './shared/deployment-role';

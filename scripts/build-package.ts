@@ -19,10 +19,11 @@ const tsc = spawnSync(
 );
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-// JSON the code reads with fs at run time (policies, the tag table, the blueprint schema).
+// JSON the code reads with fs at run time (policies, the tag table, the blueprint schema), and the
+// plain JavaScript it runs in child processes (the graph layout, the IAM engine's runner).
 for (const dir of ['policies', 'constructs', 'lib']) {
   for (const file of fs.readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })) {
-    if (!file.endsWith('.json')) continue;
+    if (!/\.(json|js|mjs|cjs)$/.test(file)) continue;
     const target = path.join(dist, dir, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(path.join(root, dir, file), target);

@@ -41,6 +41,12 @@ export interface BrokerProps {
    * @default { rateLimit: 50, burstLimit: 100 }
    */
   readonly defaultConsumerThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * The role that deploys the broker stack, admitted by the delivered credentials for what
+   * CloudFormation does with them (resolving each API key's value).
+   * @default - the CDK bootstrap's CloudFormation execution role with the default qualifier
+   */
+  readonly deploymentRoleArn?: string;
 }
 
 /**
@@ -153,6 +159,7 @@ export class Broker extends Construct {
         key: this.credentialsKey,
         readerRoleArn: consumer.credentials?.readerRoleArn,
         alsoReadBy: [this.rotation.role.roleArn],
+        deploymentRoleArn: props.deploymentRoleArn,
         tokenUrl: this.identity.tokenUrl,
         apiUrl: this.api.url,
       });

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { cloudFormationExecutionRoleArn } from '../shared/deployment-role';
 
 export interface ConsumerCredentialsProps {
   /** The consumer's app client. */
@@ -24,6 +25,15 @@ export interface ConsumerCredentialsProps {
    * @default - none
    */
   readonly alsoReadBy?: readonly string[];
+  /**
+   * The role that deploys the stack. CloudFormation resolves the API key's
+   * `{{resolve:secretsmanager:...}}` reference with it each time it creates or updates the key, so
+   * the secret's deny admits it for `secretsmanager:GetSecretValue` (and for nothing else: the
+   * deny covers only that action).
+   * @default - the CDK bootstrap's CloudFormation execution role with the default qualifier
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
+   */
+  readonly deploymentRoleArn?: string;
   /** The token endpoint, stored with the credentials for the runtime's convenience. */
   readonly tokenUrl: string;
   /** The broker API's URL, likewise. */
@@ -71,7 +81,13 @@ export class ConsumerCredentials extends Construct {
           actions: ['secretsmanager:GetSecretValue'],
           resources: ['*'],
           conditions: {
-            ArnNotLike: { 'aws:PrincipalArn': [props.readerRoleArn, ...(props.alsoReadBy ?? [])] },
+            ArnNotLike: {
+              'aws:PrincipalArn': [
+                props.readerRoleArn,
+                ...(props.alsoReadBy ?? []),
+                props.deploymentRoleArn ?? cloudFormationExecutionRoleArn(this),
+              ],
+            },
             Bool: { 'aws:PrincipalIsAWSService': 'false' },
           },
         }),
@@ -90,7 +106,8 @@ export class ConsumerCredentials extends Construct {
    * An API Gateway API key with the secret's value, joined to `usagePlan` when given. Both are
    * children of this construct (`ApiKey`, `UsagePlanKey`), so their ids follow the consumer, not
    * the order consumers were added in (`UsagePlan.addApiKey` names the second key it gets after
-   * the key, the first one not).
+   * the key, the first one not). The key is created after the secret's resource policy, so
+   * CloudFormation never resolves the value while the policy is half made.
    */
   addApiKey(name: string, usagePlan?: apigw.IUsagePlan): apigw.IApiKey {
     const apiKey = new apigw.ApiKey(this, 'ApiKey', {
@@ -99,6 +116,9 @@ export class ConsumerCredentials extends Construct {
       value: this.apiKeyValue,
       enabled: true,
     });
+    // `Secret.addToResourcePolicy` puts the `AWS::SecretsManager::ResourcePolicy` at child `Policy`.
+    const policy = this.secret.node.tryFindChild('Policy');
+    if (policy) apiKey.node.addDependency(policy);
     if (usagePlan) {
       new apigw.CfnUsagePlanKey(this, 'UsagePlanKey', {
         keyId: apiKey.keyId,

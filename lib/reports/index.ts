@@ -1,6 +1,7 @@
 import type { Blueprint } from '../blueprint';
 import type { OfficeZonesStacks } from '../stacks/office-zones';
 import type { SecurityChecks } from '../stacks/security';
+import { writeAccessPaths } from './access-paths-report';
 import { writeBrokerManifest } from './broker-manifest-report';
 import { writeBrokerOpenApi } from './broker-openapi-report';
 import { writeCostAttribution } from './cost-attribution-report';
@@ -26,6 +27,7 @@ export type ReportWriter = (ctx: ReportContext) => string[];
 
 /** Every report `cdk synth` writes next to the templates, in order. */
 export const REPORTS: readonly ReportWriter[] = [
+  writeAccessPaths,
   writeBrokerManifest,
   writeBrokerOpenApi,
   writeSecurityReport,

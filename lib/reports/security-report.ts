@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RuleDescriptor } from '../../policies/rules-run';
+import { ACCESS_PATHS_MD } from './access-paths-report';
 import type { ReportContext } from './index';
 import { PackResult, readSecurityResults, SecurityFinding } from './security-findings';
 
@@ -21,6 +22,7 @@ export function writeSecurityReport(ctx: ReportContext): string[] {
       ? `${open === 0 ? 'Passed' : 'Failed'}: ${count(open, 'open finding')}, ${count(acked, 'acknowledged finding')}, from ${count(results.packs.length, 'pack')}. Source: \`validation-report.json\`.`
       : 'No `validation-report.json` was written: validation did not run on this synth.',
     '',
+    ...accessPathsLine(ctx),
     '| pack | rules run | open findings | acknowledged |',
     '| --- | --- | --- | --- |',
     ...results.packs.map(
@@ -30,6 +32,18 @@ export function writeSecurityReport(ctx: ReportContext): string[] {
   for (const pack of results.packs) lines.push('', ...packSection(pack));
   fs.writeFileSync(path.join(ctx.outdir, SECURITY_REPORT_FILE), lines.join('\n') + '\n');
   return [SECURITY_REPORT_FILE];
+}
+
+/** One line on the access paths (a simulation), linking the page that lists them. */
+function accessPathsLine(ctx: ReportContext): string[] {
+  const report = ctx.security?.accessPaths?.report;
+  if (!report) return [];
+  const s = report.summary;
+  const engine = `${report.engine.name}${report.engine.version ? ` ${report.engine.version}` : ''}`;
+  const line = report.evaluated
+    ? `Access paths (a simulation by ${engine}): ${s.passed} of ${s.total} as expected, ${s.failed} failed, ${s.notEvaluated ?? 0} not evaluated. See [${ACCESS_PATHS_MD}](${ACCESS_PATHS_MD}).`
+    : `Access paths: not evaluated (${report.notEvaluatedReason}). See [${ACCESS_PATHS_MD}](${ACCESS_PATHS_MD}).`;
+  return [line, ''];
 }
 
 function packSection(pack: PackResult): string[] {

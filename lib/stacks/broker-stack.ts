@@ -6,6 +6,7 @@ import type { BackOfficeZone } from '../../constructs/back-office/back-office-zo
 import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
 import { SystemOfRecord } from '../../constructs/back-office/system-of-record';
+import { cloudFormationExecutionRoleArn } from '../../constructs/shared/deployment-role';
 import { acknowledge } from '../../policies/acknowledge';
 import {
   brokerBodyLimitBytes,
@@ -118,6 +119,10 @@ export class BrokerStack extends ZoneStack {
       accessTokenValidity: Duration.minutes(blueprint.broker.accessTokenValidityMinutes),
       throttle: blueprint.broker.throttle,
       wafRateLimitPerIp: blueprint.broker.wafRateLimitPerIp,
+      deploymentRoleArn: cloudFormationExecutionRoleArn(
+        this,
+        blueprint.deployment.bootstrapQualifier,
+      ),
       // Every valid command body passes the WAF, anything larger is blocked (DEC-018).
       maxBodyBytes: brokerBodyLimitBytes(blueprint),
     });

@@ -1,5 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { AccessPathChecks } from '../../policies/access-paths/plugin';
+import type { EngineLoader } from '../../policies/access-paths/engine';
 import { BoundaryChecks } from '../../policies/boundary/pack';
 import { RecordedAwsSolutionsChecks, RulesRun } from '../../policies/rules-run';
 import { THIS_ACCOUNT, type Blueprint } from '../blueprint';
@@ -10,10 +12,27 @@ import {
   parameterRoot,
 } from '../blueprint/names';
 import { zoneOf } from './zones';
+import { accessPathSettings } from './access-paths';
 
 /** The packs registered on an app; after synth each tells which rules it ran. */
 export interface SecurityChecks {
   readonly packs: readonly RulesRun[];
+  /** The access-path evaluation; after synth it holds its report. */
+  readonly accessPaths?: AccessPathChecks;
+}
+
+/** Options of the security gate. */
+export interface SecurityCheckOptions {
+  /**
+   * Finds the IAM engine of the access-path evaluation (tests inject one that is "not installed").
+   * @default - `@cloud-copilot/iam-simulate` when it is installed
+   */
+  readonly loadEngine?: EngineLoader;
+  /**
+   * Registers the access-path evaluation.
+   * @default true
+   */
+  readonly accessPaths?: boolean;
 }
 
 /**
@@ -21,13 +40,24 @@ export interface SecurityChecks {
  * boundary pack, which knows the zones from the stacks the blueprint built. Any finding that is
  * not acknowledged fails synth, and the report lands in `cdk.out/validation-report.json`.
  */
-export function registerSecurityChecks(app: IConstruct, blueprint: Blueprint): SecurityChecks {
+export function registerSecurityChecks(
+  app: IConstruct,
+  blueprint: Blueprint,
+  options: SecurityCheckOptions = {},
+): SecurityChecks {
   const packs = [
     new RecordedAwsSolutionsChecks(app, { verbose: true }),
     new BoundaryChecks(app, boundaryProps(blueprint)),
   ];
   Validations.of(app).addPlugins(...packs);
-  return { packs };
+  if (options.accessPaths === false) return { packs };
+  const accessPaths = new AccessPathChecks({
+    settings: accessPathSettings(blueprint),
+    zoneOf,
+    loadEngine: options.loadEngine,
+  });
+  Validations.of(app).addPlugins(accessPaths);
+  return { packs, accessPaths };
 }
 
 /** What the boundary pack needs from the blueprint. */

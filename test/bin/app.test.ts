@@ -45,6 +45,8 @@ describe('bin/app.ts', () => {
       'security-report.md',
       'security-report.sarif',
       'validation-report.json',
+      'access-paths.json',
+      'access-paths.md',
       'broker-manifest.json',
       'broker-openapi.json',
     ]);

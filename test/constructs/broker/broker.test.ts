@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { BackOfficeZone } from '../../../constructs/back-office/back-office-zone';
+import { cloudFormationExecutionRoleArn } from '../../../constructs/shared/deployment-role';
 import { commandModelSchema, SQS_BATCH_ENTRY_ID } from '../../../constructs/broker/api';
 import { Broker } from '../../../constructs/broker/broker';
 import type { BrokerConsumer } from '../../../constructs/broker/identity';
@@ -422,7 +423,7 @@ describe('Broker credentials and throttles', () => {
     expect(outputs).not.toMatch(/ClientSecret|apiKey/);
   });
 
-  test("only the product's runtime role (and the rotation) may read the product's secret", () => {
+  test("only the product's runtime role, the rotation and the deploying role may read the product's secret", () => {
     const { stack, broker: b } = sharedBroker();
     const template = templateOf(stack);
     template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
@@ -436,6 +437,8 @@ describe('Broker credentials and throttles', () => {
                 'aws:PrincipalArn': [
                   'arn:aws:iam::123456789012:role/acme-web-shop-runtime',
                   stack.resolve(b.rotation.role.roleArn),
+                  // CloudFormation resolves the API key's value from the secret with this role.
+                  stack.resolve(cloudFormationExecutionRoleArn(stack)),
                 ],
               },
               Bool: { 'aws:PrincipalIsAWSService': 'false' },
@@ -444,6 +447,19 @@ describe('Broker credentials and throttles', () => {
         ]),
       },
     });
+  });
+
+  test("each API key is created after its secret's resource policy", () => {
+    const { stack } = sharedBroker();
+    const template = templateOf(stack);
+    const keys = template.findResources('AWS::ApiGateway::ApiKey');
+    const policies = Object.keys(template.findResources('AWS::SecretsManager::ResourcePolicy'));
+    const guarded = Object.values(keys).filter((k: any) =>
+      [k.DependsOn ?? []].flat().some((d: string) => policies.includes(d)),
+    );
+    // The partner's secret has no resource policy; the product's key waits for its policy.
+    expect(guarded).toHaveLength(policies.length);
+    expect(policies.length).toBeGreaterThan(0);
   });
 
   test("every delivered secret rotates with Cognito's client-secret rotation", () => {

@@ -24,7 +24,9 @@ function synthReference(): { outdir: string; written: string[] } {
   const app = new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const blueprint = parseBlueprint(REFERENCE_BLUEPRINT);
   const stacks = buildOfficeZones(app, blueprint);
-  const security = registerSecurityChecks(app, blueprint);
+  // The page is shown a report with a failing path (the fixture), so the evaluation's own report
+  // (every path of the reference as expected) is not written over it.
+  const security = registerSecurityChecks(app, blueprint, { accessPaths: false });
   app.synth();
   fs.copyFileSync(
     path.join(__dirname, 'page', 'fixtures', 'access-paths.json'),

@@ -1,0 +1,63 @@
+import * as path from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { loadIamSimulateInProcess } from '../../../policies/access-paths/engine';
+import { evaluateAccessPathsAsync } from '../../../policies/access-paths/evaluate';
+import { ACCESS_PATH_KINDS } from '../../../policies/access-paths/catalogue';
+import type { AccessPathReport, AccessPathZone } from '../../../policies/access-paths/model';
+import { describeFailure } from '../../../policies/access-paths/plugin';
+import { loadBlueprintFile } from '../../../lib/blueprint';
+import { accessPathSettings } from '../../../lib/stacks/access-paths';
+import { zoneOf } from '../../../lib/stacks/zones';
+import { buildReference, testApp } from '../../helpers';
+import { buildOfficeZones } from '../../../lib/stacks/office-zones';
+import type { Blueprint } from '../../../lib/blueprint';
+import type { App } from 'aws-cdk-lib';
+import { templatesOf } from './support';
+
+/** Every access path of a built app, evaluated once. */
+async function evaluateApp(app: App, blueprint: Blueprint): Promise<AccessPathReport> {
+  const zones: Record<string, AccessPathZone | undefined> = {};
+  for (const s of app.node.findAll().filter((c): c is Stack => Stack.isStack(c)))
+    zones[s.stackName] = zoneOf(s);
+  return evaluateAccessPathsAsync(
+    templatesOf(app, zones),
+    accessPathSettings(blueprint),
+    loadIamSimulateInProcess(),
+  );
+}
+
+describe.each([
+  ['the reference blueprint', true, () => buildReference()],
+  [
+    'the bakery example',
+    false,
+    () => {
+      const app = testApp();
+      const blueprint = loadBlueprintFile(
+        path.join(__dirname, '../../../examples/blueprints/bakery.yaml'),
+      );
+      return { app, blueprint, stacks: buildOfficeZones(app, blueprint) };
+    },
+  ],
+])('access paths of %s', (_name, everyKind, build) => {
+  let report: AccessPathReport;
+  beforeAll(async () => {
+    const { app, blueprint } = build();
+    report = await evaluateApp(app, blueprint);
+  });
+
+  it('allows every must-allow path and denies every must-deny path', () => {
+    expect(report.paths.filter((p) => !p.pass).map(describeFailure)).toEqual([]);
+  });
+
+  it('derives paths of every deploy and run-time kind, in both directions', () => {
+    const kinds = new Set(report.paths.map((p) => p.kind));
+    // The bakery's only product has no compute (no runtime reads credentials), and it declares no
+    // operators or maintainers (no such roles).
+    const absent = everyKind ? [] : ['ProductCredentials', 'Operator', 'Maintainer'];
+    const expected = ACCESS_PATH_KINDS.map((k) => k.name).filter((k) => !absent.includes(k));
+    expect([...kinds].sort()).toEqual(expected.sort());
+    expect(report.paths.some((p) => p.expect === 'deny')).toBe(true);
+    expect(report.paths.filter((p) => p.phase === 'deploy').length).toBeGreaterThan(10);
+  });
+});
