@@ -181,41 +181,9 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
     )
     .addHelpText('after', EXIT_CODES_HELP);
 
-  /** Runs an action against the broker's pool and API keys with the global options. */
-  const withPool =
-    <A extends unknown[]>(
-      action: (pool: BrokerPool, keys: BrokerApiKeys, ...args: A) => Promise<number | void>,
-      /** Checks the command's input against the manifest before any call to AWS. */
-      precheck?: (manifest: CliManifest, ...args: A) => void,
-    ) =>
-    async (...args: A) => {
-      const command = args[args.length - 1] as Command;
-      const g = command.optsWithGlobals<GlobalOptions>();
-      const aws = new Aws(
-        {
-          region: g.region,
-          profile: g.profile,
-          endpointUrl: g.endpointUrl,
-          maxAttempts: g.maxAttempts,
-        },
-        run.retryTiming ?? DEFAULT_RETRY_TIMING,
-      );
-      try {
-        const { manifest, source } = await loadManifest(g.manifest, io.cwd, aws);
-        precheck?.(manifest, ...args);
-        const ref = await resolvePoolId(g.userPoolId, manifest, source, aws);
-        const pool = new BrokerPool(aws, ref, manifest);
-        await pool.verify();
-        const keys = new BrokerApiKeys(aws, manifest, source, {
-          apiId: g.apiId,
-          usagePlanId: g.usagePlanId,
-        });
-        const code = await action(pool, keys, ...args);
-        setExit(typeof code === 'number' ? code : EXIT.ok);
-      } finally {
-        aws.destroy();
-      }
-    };
+  /** The global options of the command an action runs for (commander passes it last). */
+  const g = (args: unknown[]) =>
+    (args[args.length - 1] as Command).optsWithGlobals<GlobalOptions>();
 
   /** Runs an action with the manifest and AWS clients only: no user pool is needed. */
   const withManifest =
@@ -227,23 +195,36 @@ function buildProgram(io: CliIo, run: RunOptions, setExit: (code: number) => voi
       ) => Promise<number>,
     ) =>
     async (...args: A) => {
-      const command = args[args.length - 1] as Command;
-      const g = command.optsWithGlobals<GlobalOptions>();
+      const { region, profile, endpointUrl, maxAttempts, manifest } = g(args);
       const aws = new Aws(
-        {
-          region: g.region,
-          profile: g.profile,
-          endpointUrl: g.endpointUrl,
-          maxAttempts: g.maxAttempts,
-        },
+        { region, profile, endpointUrl, maxAttempts },
         run.retryTiming ?? DEFAULT_RETRY_TIMING,
       );
       try {
-        setExit(await action(aws, await loadManifest(g.manifest, io.cwd, aws), ...args));
+        setExit(await action(aws, await loadManifest(manifest, io.cwd, aws), ...args));
       } finally {
         aws.destroy();
       }
     };
+
+  /** Runs an action against the broker's pool and API keys with the global options. */
+  const withPool = <A extends unknown[]>(
+    action: (pool: BrokerPool, keys: BrokerApiKeys, ...args: A) => Promise<number | void>,
+    /** Checks the command's input against the manifest before any call to AWS. */
+    precheck?: (manifest: CliManifest, ...args: A) => void,
+  ) =>
+    withManifest<A>(async (aws, { manifest, source }, ...args) => {
+      precheck?.(manifest, ...args);
+      const ref = await resolvePoolId(g(args).userPoolId, manifest, source, aws);
+      const pool = new BrokerPool(aws, ref, manifest);
+      await pool.verify();
+      const keys = new BrokerApiKeys(aws, manifest, source, {
+        apiId: g(args).apiId,
+        usagePlanId: g(args).usagePlanId,
+      });
+      const code = await action(pool, keys, ...args);
+      return typeof code === 'number' ? code : EXIT.ok;
+    });
 
   const consumers = program
     .command('consumers')
