@@ -106,7 +106,9 @@ export function accessPathsMarkdown(report: AccessPathReport, enterprise: string
         p.principal.kind === 'role'
           ? `${p.principal.arn.split('/').pop()}${p.principal.via ? ` via ${p.principal.via}` : ''}`
           : p.principal.service;
-      const by = p.error ?? p.decidingStatements.map((d) => `${d.policy} [${d.sid}]`).join('; ');
+      const by =
+        p.error ??
+        (p.decidingStatements.map((d) => `${d.policy} [${d.sid}]`).join('; ') || p.note || '');
       lines.push(
         `| ${p.decision === 'NotEvaluated' ? '–' : p.pass ? 'ok' : '**FAIL**'} | \`${p.id}\`<br>${cell(p.description)} | \`${cell(who)}\` | \`${p.action}\` | \`${cell(p.resource)}\` | ${p.decision} | ${cell(by)} |`,
       );

@@ -30,6 +30,12 @@ export interface EngineResult {
   readonly error?: string;
   /** Context keys of the request the engine left out of the evaluation. */
   readonly ignoredContextKeys?: readonly string[];
+  /**
+   * Context keys the engine's validated entry point drops although the action documents them
+   * (`kms:EncryptionContext:<key>`), which the runner had the engine evaluate through its
+   * `runUnsafeSimulation` instead; that entry point reports no deciding statements.
+   */
+  readonly restoredContextKeys?: readonly string[];
 }
 
 /** An IAM engine the evaluation can run; synchronous, because aws-cdk-lib's validation plugins are. */

@@ -326,7 +326,8 @@ export function completeAccessPaths(
         };
       // A context key the service documents sending, which the engine drops, would turn the
       // decision into a guess: the path is listed, marked, and proves nothing either way.
-      // Only a key some policy of the request names can change the decision.
+      // Only a key some policy of the request names can change the decision. The runner already
+      // has the engine evaluate `kms:EncryptionContext:<key>` keys another way (engine-runner.js).
       const dropped = Object.keys(path.context ?? {}).filter(
         (k) => answer.ignoredContextKeys?.includes(k) && policyText?.includes(k.toLowerCase()),
       );
@@ -340,10 +341,16 @@ export function completeAccessPaths(
         };
       const pass =
         path.expect === 'allow' ? answer.decision === 'Allowed' : answer.decision !== 'Allowed';
+      const restored = answer.restoredContextKeys ?? [];
       return {
         ...path,
         decision: answer.decision,
         pass,
+        ...(restored.length
+          ? {
+              note: `decided by ${engine.name}'s runUnsafeSimulation, which names no deciding statements: its runSimulation drops ${restored.join(', ')} (DEC-010)`,
+            }
+          : {}),
         // A service principal has no identity policies: the engine's "identity: nothing allows"
         // says nothing about it.
         decidingStatements: answer.reasons

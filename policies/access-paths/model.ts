@@ -67,6 +67,8 @@ export interface AccessPathResult extends AccessPath {
   readonly decidingStatements: readonly DecidingStatement[];
   /** Why a path could not be evaluated (a missing principal, an engine error). */
   readonly error?: string;
+  /** How the engine decided, where that differs from the rest (and why no statements are listed). */
+  readonly note?: string;
 }
 
 /** `cdk.out/access-paths.json`: the contract other readers (the security and HTML reports) rely on. */

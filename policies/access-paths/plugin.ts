@@ -103,7 +103,7 @@ export function describeFailure(p: AccessPathResult): string {
       ? p.principal.arn + (p.principal.via ? ` via ${p.principal.via}` : '')
       : p.principal.service;
   const by = p.decidingStatements.map((d) => `${d.policy} [${d.sid}]`).join('; ');
-  return `${p.description}: expected ${p.expect}, got ${p.decision}${p.error ? ` (${p.error})` : ''}. principal ${who}; action ${p.action}; resource ${p.resource}${by ? `; decided by ${by}` : ''}. (simulation)`;
+  return `${p.description}: expected ${p.expect}, got ${p.decision}${p.error ? ` (${p.error})` : ''}. principal ${who}; action ${p.action}; resource ${p.resource}${by ? `; decided by ${by}` : ''}${p.note ? `; ${p.note}` : ''}. (simulation)`;
 }
 
 interface LocatedStack extends StackTemplate {

@@ -50,6 +50,11 @@ describe.each([
     expect(report.paths.filter((p) => !p.pass).map(describeFailure)).toEqual([]);
   });
 
+  it('evaluates every path, encryption-context conditions included', () => {
+    expect(report.paths.filter((p) => p.decision === 'NotEvaluated').map((p) => p.id)).toEqual([]);
+    expect(report.paths.some((p) => p.note)).toBe(true);
+  });
+
   it('derives paths of every deploy and run-time kind, in both directions', () => {
     const kinds = new Set(report.paths.map((p) => p.kind));
     // The bakery's only product has no compute (no runtime reads credentials), and it declares no

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,12 +8,33 @@ import { allowCloudWatchLogs } from '../../../../constructs/shared/key-policies'
 import type { AccessPathReport } from '../../../../policies/access-paths/model';
 import { decisions, evaluate, newApp, ofKind } from '../support';
 
-/** A vault, a table and a log group on one key; `denyOthers` makes the key deny unadmitted principals, like the zone key did. */
-function encryptedApp(denyOthers: boolean, logsAdmitted = true) {
+/**
+ * A vault, a table and a log group on one key; `denyOthers` makes the key deny unadmitted
+ * principals, like the zone key did. `logAccess` says how the key admits CloudWatch Logs: as the zones
+ * do, for log groups of another account only (a broken encryption-context condition), or not at all.
+ */
+function encryptedApp(
+  denyOthers: boolean,
+  logAccess: 'admitted' | 'elsewhere' | 'absent' = 'admitted',
+) {
   const app = newApp();
   const stack = new Stack(app, 'Data');
   const key = new kms.Key(stack, 'Key', { removalPolicy: RemovalPolicy.DESTROY });
-  if (logsAdmitted) allowCloudWatchLogs(key);
+  if (logAccess === 'admitted') allowCloudWatchLogs(key);
+  if (logAccess === 'elsewhere')
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogs',
+        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:222222222222:log-group:*`,
+          },
+        },
+      }),
+    );
   if (denyOthers)
     key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -61,22 +82,35 @@ describe('DeployEncryptedResources', () => {
     ]);
   });
 
-  it('lists the log group key use, whose policy names the encryption context the engine drops, as not evaluated', () => {
+  it("lets CloudWatch Logs use a log group's key within the encryption context the key policy names", () => {
     const logsPaths = ofKind(good, 'DeployEncryptedResources').filter(
       (p) => p.principal.kind === 'service',
     );
     expect(decisions(logsPaths)).toEqual([
-      'deploy.create.data.logs.generatedatakey NotEvaluated',
-      'deploy.create.data.logs.decrypt NotEvaluated',
+      'deploy.create.data.logs.generatedatakey Allowed',
+      'deploy.create.data.logs.decrypt Allowed',
     ]);
-    expect(logsPaths[0].error).toMatch(
-      /does not evaluate the context key kms:EncryptionContext:aws:logs:arn/,
-    );
-    expect(good.summary).toMatchObject({ failed: 0, notEvaluated: 2 });
+    expect(logsPaths[0].context).toEqual({
+      'kms:EncryptionContext:aws:logs:arn': expect.stringMatching(
+        /^arn:aws:logs:eu-west-1:111111111111:log-group:/,
+      ),
+    });
+    // The engine's validated entry point drops the key, so the runner has it evaluated (DEC-010).
+    expect(logsPaths[0].note).toMatch(/runUnsafeSimulation.*kms:EncryptionContext:aws:logs:arn/);
+    expect(good.summary).toMatchObject({ failed: 0, notEvaluated: 0 });
+  });
+
+  it("fails when a log group's key admits CloudWatch Logs only for another account's log groups", async () => {
+    const report = await evaluate(encryptedApp(false, 'elsewhere'), { Data: 'back-office' });
+    expect(decisions(ofKind(report, 'DeployEncryptedResources').filter((p) => !p.pass))).toEqual([
+      'deploy.create.data.logs.generatedatakey ImplicitlyDenied',
+      'deploy.create.data.logs.decrypt ImplicitlyDenied',
+    ]);
+    expect(report.summary).toMatchObject({ failed: 2, notEvaluated: 0 });
   });
 
   it("fails when a log group's key does not admit CloudWatch Logs", async () => {
-    const report = await evaluate(encryptedApp(false, false), { Data: 'back-office' });
+    const report = await evaluate(encryptedApp(false, 'absent'), { Data: 'back-office' });
     expect(decisions(ofKind(report, 'DeployEncryptedResources').filter((p) => !p.pass))).toEqual([
       'deploy.create.data.logs.generatedatakey ImplicitlyDenied',
       'deploy.create.data.logs.decrypt ImplicitlyDenied',
