@@ -149,8 +149,9 @@ describe('CloudWatch alarms reach IT operations', () => {
   });
 
   test("the key of every topic an alarm notifies lets CloudWatch encrypt the notification for this account's topics", () => {
-    // The engine does not evaluate encryption-context keys with a colon in their name
-    // (`kms:EncryptionContext:aws:sns:topicArn`), so this reads the statement instead.
+    // The engine's runSimulation drops encryption-context keys with a colon in their name
+    // (`kms:EncryptionContext:aws:sns:topicArn`), so this reads the statement; the access paths
+    // (AlarmNotifications) evaluate it with the engine (DEC-010).
     for (const stack of allStacks(stacks)) {
       const resources = Template.fromStack(stack).toJSON().Resources as Resources;
       const topicIds = new Set<string>(
