@@ -6,7 +6,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AccessPathChecks } from '../../../policies/access-paths/plugin';
 import type { ReportContext } from '../../../lib/reports';
-import { readAccessPaths, writeAccessPaths } from '../../../lib/reports/access-paths-report';
+import {
+  accessPathsMarkdown,
+  readAccessPaths,
+  writeAccessPaths,
+} from '../../../lib/reports/access-paths-report';
 import { AccessPathsReport } from '../../../lib/reports/page/access-paths';
 import { settings } from '../../policies/access-paths/support';
 
@@ -110,5 +114,27 @@ describe('access-paths.json and access-paths.md', () => {
     expect(json).toMatchObject({ evaluated: false, engine: { version: 'not installed' } });
     expect(json.notEvaluatedReason).toContain('npm install --save-dev @cloud-copilot/iam-simulate');
     expect(markdown).toContain('**Not evaluated:**');
+  });
+
+  test('a path the engine decided without naming statements shows the note on why', () => {
+    const { json } = evaluated;
+    const note =
+      "decided by @cloud-copilot/iam-simulate's runUnsafeSimulation, which names no deciding statements";
+    const [path0] = json.paths;
+    const page = accessPathsMarkdown(
+      {
+        ...json,
+        paths: [
+          {
+            ...path0,
+            principal: { kind: 'service', service: 'logs.amazonaws.com' },
+            decidingStatements: [],
+            note,
+          },
+        ],
+      } as unknown as Parameters<typeof accessPathsMarkdown>[0],
+      'Test Retail',
+    );
+    expect(page).toContain(`| ${note} |`);
   });
 });
