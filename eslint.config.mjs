@@ -36,19 +36,35 @@ export default tseslint.config(
   {
     // The blueprint, the broker contract and the CLI are read by the CLI and scripts, which must
     // not load aws-cdk-lib (STYLE.md, "The house").
-    files: ['lib/blueprint/**/*.ts', 'lib/contract/**/*.ts', 'lib/cli/**/*.ts'],
+    // So are the CDK-free files of constructs/ that the blueprint reads too: what a consumer is,
+    // a throttle, each zone's defaults (STYLE.md, "Defaults are data, in one place").
+    files: [
+      'lib/blueprint/**/*.ts',
+      'lib/contract/**/*.ts',
+      'lib/cli/**/*.ts',
+      'constructs/*/defaults.ts',
+      'constructs/broker/consumer.ts',
+      'constructs/shared/throttle.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
+          paths: ['aws-cdk-lib', 'constructs'].map((name) => ({
+            name,
+            message:
+              'lib/blueprint, lib/contract and lib/cli stay free of aws-cdk-lib and constructs.',
+          })),
           patterns: [
             {
-              group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
+              group: ['aws-cdk-lib/*'],
               message:
                 'lib/blueprint, lib/contract and lib/cli stay free of aws-cdk-lib and constructs.',
             },
             {
-              group: ['**/constructs/**', '**/stacks/**', '**/reports/**'],
+              // Any file of stacks/ or reports/, and of constructs/ but its CDK-free files.
+              regex:
+                '(^|/)(stacks|reports)/|(^|/)constructs/(?!(broker/consumer|shared/throttle|[a-z-]+/defaults)$)',
               message:
                 'lib/blueprint, lib/contract and lib/cli do not import the CDK side of the house.',
             },

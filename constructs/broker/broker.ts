@@ -4,10 +4,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { pascal } from '../naming';
 import { allowCloudWatchLogs } from '../shared/key-policies';
+import type { Throttle } from '../shared/throttle';
 import { BrokerApi, BrokerRoute, BrokerTarget } from './api';
-import { ConsumerCredentials } from './credentials';
+import { clientName } from './consumer';
+import { ConsumerAccess, ConsumerAccessOptions } from './consumer-access';
 import { ClientSecretRotation } from './secret-rotation';
-import { BrokerConsumer, BrokerIdentity } from './identity';
+import { BrokerIdentity } from './identity';
 import { RegionalWebAcl } from './web-acl';
 
 export interface BrokerProps {
@@ -17,8 +19,19 @@ export interface BrokerProps {
   readonly routes: readonly BrokerRoute[];
   /** The back-office capabilities the routes lead to, by capability name. */
   readonly targets: Readonly<Record<string, BrokerTarget>>;
-  /** The consumers (products and declared partners), one app client each. */
-  readonly consumers: readonly BrokerConsumer[];
+  /**
+   * Consumers placed in the broker's own scope (its stack), one `ConsumerAccess` each. An
+   * enterprise with many consumers places them in stacks of their own with `ConsumerAccess`
+   * instead, so the broker's stack keeps its size.
+   * @default - none
+   */
+  readonly consumers?: readonly ConsumerAccessOptions[];
+  /**
+   * The name prefix of every consumer's credentials secret; the rotation function may manage
+   * the secrets named so, and only those.
+   * @default 'office-zones/broker/clients/'
+   */
+  readonly credentialsSecretNamePrefix?: string;
   /**
    * Prefix of the user pool and API names.
    * @default - CloudFormation-generated names
@@ -26,8 +39,11 @@ export interface BrokerProps {
   readonly namePrefix?: string;
   /** @default Duration.minutes(60) */
   readonly accessTokenValidity?: Duration;
-  /** @default { rateLimit: 100, burstLimit: 200 } */
-  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * The API stage's throttle, for all callers together.
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly throttle?: Throttle;
   /** @default 1000 */
   readonly wafRateLimitPerIp?: number;
   /**
@@ -40,7 +56,7 @@ export interface BrokerProps {
    * The throttle of a consumer that declares none of its own.
    * @default { rateLimit: 50, burstLimit: 100 }
    */
-  readonly defaultConsumerThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly defaultConsumerThrottle?: Throttle;
   /**
    * The role that deploys the broker stack, admitted by the delivered credentials for what
    * CloudFormation does with them (resolving each API key's value).
@@ -66,14 +82,20 @@ export class Broker extends Construct {
   readonly webAcl: RegionalWebAcl;
   /** Encrypts delivered credentials; a product's runtime decrypts its own through Secrets Manager. */
   readonly credentialsKey: kms.IKey;
-  /** Delivered credentials, by client name. */
-  readonly credentials = new Map<string, ConsumerCredentials>();
-  /** Usage plans, one per distinct throttle. */
-  readonly usagePlans: apigw.UsagePlan[] = [];
+  /** The name prefix of every consumer's credentials secret. */
+  readonly credentialsSecretNamePrefix: string;
+  /** The role that deploys consumers' credentials, admitted by their secrets' deny. */
+  readonly deploymentRoleArn?: string;
+  /** The throttle of a consumer that declares none. */
+  readonly defaultConsumerThrottle: Throttle;
   /** The usage plan of consumers without a throttle of their own, and of partners onboarded at run time. */
-  readonly defaultUsagePlan: apigw.UsagePlan;
+  readonly defaultUsagePlan: apigw.IUsagePlan;
   /** Rotates every delivered client secret. */
   readonly rotation: ClientSecretRotation;
+  private readonly plans = new Map<string, apigw.UsagePlan>();
+  private readonly usagePlanScope: Construct;
+  private readonly consumerAccess = new Map<string, ConsumerAccess>();
+  private readonly namePrefix?: string;
 
   constructor(scope: Construct, id: string, props: BrokerProps) {
     super(scope, id);
@@ -101,7 +123,6 @@ export class Broker extends Construct {
         identifier,
         scopes: [...scopes].sort(),
       })),
-      consumers: props.consumers,
     });
 
     this.api = new BrokerApi(this, 'Api', {
@@ -119,54 +140,26 @@ export class Broker extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.credentialsSecretNamePrefix =
+      props.credentialsSecretNamePrefix ?? 'office-zones/broker/clients/';
+    this.deploymentRoleArn = props.deploymentRoleArn;
+    this.namePrefix = props.namePrefix;
     this.rotation = new ClientSecretRotation(this, 'SecretRotation', {
       userPool: this.identity.userPool,
-      key: this.credentialsKey,
-      logKey: key,
+      secretEncryptionKey: this.credentialsKey,
+      secretNamePrefix: this.credentialsSecretNamePrefix,
+      logEncryptionKey: key,
     });
-    const defaultThrottle = props.defaultConsumerThrottle ?? { rateLimit: 50, burstLimit: 100 };
-    const plans = new Map<string, apigw.UsagePlan>();
+    this.defaultConsumerThrottle = props.defaultConsumerThrottle ?? {
+      rateLimit: 50,
+      burstLimit: 100,
+    };
     // Ids are a contract: a plan is named by its throttle, never by the order plans were made in,
     // so adding a consumer never moves another consumer's key to another plan.
-    const usagePlans = new Construct(this, 'UsagePlans');
-    const planFor = (throttle: { rateLimit: number; burstLimit: number }) => {
-      // Consumers with the same throttle share a usage plan (300 plans per account and region).
-      const planKey = `Rate${String(throttle.rateLimit).replace('.', 'p')}Burst${throttle.burstLimit}`;
-      let plan = plans.get(planKey);
-      if (!plan) {
-        plan = new apigw.UsagePlan(usagePlans, planKey, {
-          name: props.namePrefix
-            ? `${props.namePrefix}-broker-${throttle.rateLimit}rps`
-            : undefined,
-          description: `Consumers throttled at ${throttle.rateLimit} requests/s, burst ${throttle.burstLimit}`,
-          throttle,
-          apiStages: [{ api: this.api.restApi, stage: this.api.stage }],
-        });
-        plans.set(planKey, plan);
-        this.usagePlans.push(plan);
-      }
-      return plan;
-    };
+    this.usagePlanScope = new Construct(this, 'UsagePlans');
     // The default plan always exists: partners onboarded at run time join it.
-    this.defaultUsagePlan = planFor(defaultThrottle);
-    for (const consumer of props.consumers) {
-      const id = pascal(consumer.clientName);
-      const client = this.identity.clients.get(consumer.clientName)!;
-      const credentials = new ConsumerCredentials(this, `${id}Credentials`, {
-        client,
-        secretName:
-          consumer.credentials?.secretName ?? `office-zones/broker/clients/${consumer.clientName}`,
-        key: this.credentialsKey,
-        readerRoleArn: consumer.credentials?.readerRoleArn,
-        alsoReadBy: [this.rotation.role.roleArn],
-        deploymentRoleArn: props.deploymentRoleArn,
-        tokenUrl: this.identity.tokenUrl,
-        apiUrl: this.api.url,
-      });
-      this.credentials.set(consumer.clientName, credentials);
-      this.rotation.rotate(credentials.secret);
-      credentials.addApiKey(consumer.clientName, planFor(consumer.throttle ?? defaultThrottle));
-    }
+    this.defaultUsagePlan = this.usagePlanFor(this.defaultConsumerThrottle);
+    for (const options of props.consumers ?? []) this.addConsumer(options);
 
     this.webAcl = new RegionalWebAcl(this, 'WebAcl', {
       resourceArns: [this.api.stage.stageArn],
@@ -174,5 +167,56 @@ export class Broker extends Construct {
       maxBodyBytes: props.maxBodyBytes,
       metricPrefix: 'Broker',
     });
+  }
+
+  /** The usage plans, one per distinct throttle, in the order they were made. */
+  get usagePlans(): readonly apigw.IUsagePlan[] {
+    return [...this.plans.values()];
+  }
+
+  /** Every consumer's access, wherever it was placed, by client name. */
+  get consumers(): ReadonlyMap<string, ConsumerAccess> {
+    return this.consumerAccess;
+  }
+
+  /**
+   * The usage plan of a throttle, made in the broker on first use: consumers with the same
+   * throttle share a plan (API Gateway allows 300 usage plans per account and region).
+   * @param throttle - the consumer's throttle; the broker's default consumer throttle when undefined
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+   */
+  usagePlanFor(throttle: Throttle = this.defaultConsumerThrottle): apigw.IUsagePlan {
+    const planKey = `Rate${String(throttle.rateLimit).replace('.', 'p')}Burst${throttle.burstLimit}`;
+    let plan = this.plans.get(planKey);
+    if (!plan) {
+      plan = new apigw.UsagePlan(this.usagePlanScope, planKey, {
+        name: this.namePrefix ? `${this.namePrefix}-broker-${throttle.rateLimit}rps` : undefined,
+        description: `Consumers throttled at ${throttle.rateLimit} requests/s, burst ${throttle.burstLimit}`,
+        throttle,
+        apiStages: [{ api: this.api.restApi, stage: this.api.stage }],
+      });
+      this.plans.set(planKey, plan);
+    }
+    return plan;
+  }
+
+  /** Places a consumer's access in the broker's own scope (see `ConsumerAccess`). */
+  addConsumer(options: ConsumerAccessOptions): ConsumerAccess {
+    return new ConsumerAccess(this, pascal(clientName(options.consumer)), {
+      ...options,
+      broker: this,
+    });
+  }
+
+  /**
+   * Records a consumer's access; `ConsumerAccess` calls it.
+   * @throws Error when a consumer of that client name is already recorded.
+   */
+  registerConsumer(access: ConsumerAccess): void {
+    if (this.consumerAccess.has(access.clientName))
+      throw new Error(
+        `${access.node.path}: the broker ${this.node.path} already has a consumer named ${access.clientName}`,
+      );
+    this.consumerAccess.set(access.clientName, access);
   }
 }

@@ -1,4 +1,4 @@
-import { RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,24 +7,29 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { cloudFormationExecutionRoleArn } from '../shared/deployment-role';
 
-export interface ConsumerCredentialsProps {
-  /** The consumer's app client. */
-  readonly client: cognito.UserPoolClient;
-  /** The secret's name, e.g. `office-zones/OfficeZones/dev/broker/clients/product.web-shop`. */
-  readonly secretName: string;
-  /** Encrypts the secret. */
-  readonly key: kms.IKey;
+/** Where a consumer's credentials are delivered and who may read them. */
+export interface ConsumerCredentialsOptions {
   /**
-   * The one role (by ARN, wildcards allowed) that may read the secret; every other principal is
-   * denied. It need not exist yet: the policy names it in a condition, not as a principal.
+   * The secret's name, e.g. `office-zones/OfficeZones/dev/broker/clients/product.web-shop`.
+   * Secrets Manager: 1 to 512 characters of `A-Za-z0-9/_+=.@-`.
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html
+   */
+  readonly secretName: string;
+  /**
+   * The principals (role ARNs, wildcards allowed) that may read the secret; with it, the secret's
+   * policy denies `secretsmanager:GetSecretValue` to every other principal (the deploying role
+   * and the function that rotates it excepted). They need not exist yet: the policy names them in
+   * a condition, not as principals.
    * @default - no deny: readable by whoever IAM allows (IT, to hand partner credentials over)
    */
-  readonly readerRoleArn?: string;
-  /**
-   * Further roles that may read it, e.g. the function that rotates it.
-   * @default - none
-   */
-  readonly alsoReadBy?: readonly string[];
+  readonly admittedPrincipalArns?: readonly string[];
+}
+
+export interface ConsumerCredentialsProps extends ConsumerCredentialsOptions {
+  /** The consumer's app client. */
+  readonly client: cognito.UserPoolClient;
+  /** Encrypts the secret; its policy must let Secrets Manager use it. */
+  readonly encryptionKey: kms.IKey;
   /**
    * The role that deploys the stack. CloudFormation resolves the API key's
    * `{{resolve:secretsmanager:...}}` reference with it each time it creates or updates the key, so
@@ -48,15 +53,16 @@ export interface ConsumerCredentialsProps {
  * Secret JSON: `{"clientId", "clientSecret", "apiKey", "tokenUrl", "apiUrl"}`.
  */
 export class ConsumerCredentials extends Construct {
-  readonly secret: secretsmanager.Secret;
+  readonly secret: secretsmanager.ISecret;
+  private readonly admitted?: string[];
 
   constructor(scope: Construct, id: string, props: ConsumerCredentialsProps) {
     super(scope, id);
     const cfnClient = props.client.node.defaultChild as cognito.CfnUserPoolClient;
-    this.secret = new secretsmanager.Secret(this, 'Secret', {
+    const secret = new secretsmanager.Secret(this, 'Secret', {
       secretName: props.secretName,
       description: `Broker credentials of ${props.client.node.id}`,
-      encryptionKey: props.key,
+      encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
       generateSecretString: {
         // The client secret is a reference ({"Fn::GetAtt": [client, "ClientSecret"]}) resolved by
@@ -72,8 +78,11 @@ export class ConsumerCredentials extends Construct {
         excludePunctuation: true,
       },
     });
-    if (props.readerRoleArn) {
-      this.secret.addToResourcePolicy(
+    this.secret = secret;
+    if (props.admittedPrincipalArns) {
+      const admitted = [...props.admittedPrincipalArns];
+      this.admitted = admitted;
+      secret.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'OnlyTheConsumerRuntimeReads',
           effect: iam.Effect.DENY,
@@ -82,17 +91,31 @@ export class ConsumerCredentials extends Construct {
           resources: ['*'],
           conditions: {
             ArnNotLike: {
-              'aws:PrincipalArn': [
-                props.readerRoleArn,
-                ...(props.alsoReadBy ?? []),
-                props.deploymentRoleArn ?? cloudFormationExecutionRoleArn(this),
-              ],
+              'aws:PrincipalArn': Lazy.list({
+                produce: () => [
+                  ...admitted,
+                  props.deploymentRoleArn ?? cloudFormationExecutionRoleArn(this),
+                ],
+              }),
             },
             Bool: { 'aws:PrincipalIsAWSService': 'false' },
           },
         }),
       );
     }
+  }
+
+  /**
+   * Lets one more principal read the secret past its deny, e.g. the function that rotates it.
+   * @throws Error when the secret has no deny (no `admittedPrincipalArns`): anyone IAM allows
+   * reads it already.
+   */
+  admit(principalArn: string): void {
+    if (!this.admitted)
+      throw new Error(
+        `${this.node.path}: admit(${principalArn}) has no effect: the secret denies no one (pass admittedPrincipalArns)`,
+      );
+    if (!this.admitted.includes(principalArn)) this.admitted.push(principalArn);
   }
 
   /** The API key value, as a deploy-time reference into the secret (no value in the template). */

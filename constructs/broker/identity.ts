@@ -13,63 +13,46 @@ export interface BrokerResourceServer {
   readonly description?: string;
 }
 
-/** A caller of the broker with its own app client (a product or a partner). */
-export interface BrokerConsumer {
-  /** The app client name, e.g. `product.web-shop`. */
-  readonly clientName: string;
-  /** The full scopes it may request, e.g. `['orders/write']`. */
-  readonly scopes: readonly string[];
-  /**
-   * Its own throttle on the broker API (through a usage plan and its API key).
-   * @default - the broker's default consumer throttle
-   */
-  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
-  /**
-   * Where its credentials are delivered: a Secrets Manager secret of this name and, for a product,
-   * the one runtime role that may read it.
-   * @default - no secret: the consumer gets its credentials some other way
-   */
-  readonly credentials?: { readonly secretName: string; readonly readerRoleArn?: string };
-}
-
 export interface BrokerIdentityProps {
   /** The Cognito domain prefix of the OAuth endpoints. */
   readonly domainPrefix: string;
+  /** The resource servers, one per back-office capability. */
   readonly resourceServers: readonly BrokerResourceServer[];
-  readonly consumers: readonly BrokerConsumer[];
   /**
    * Name of the user pool.
    * @default - a CloudFormation-generated name
    */
   readonly userPoolName?: string;
   /**
-   * How long a client-credentials access token lives.
+   * How long a client-credentials access token lives. Range: 5 minutes to 1 day.
    * @default Duration.minutes(60)
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
    */
   readonly accessTokenValidity?: Duration;
 }
 
 /**
  * The enterprise identity the broker trusts: one Cognito user pool for products, partners and
- * customers, a resource server per back-office capability and one app client per consumer.
+ * customers, and a resource server per back-office capability. Each consumer's app client is made
+ * by its `ConsumerAccess`, in whatever stack holds it.
  *
  * Default settings:
  * - no self sign-up; sign-in by email; MFA required for people (TOTP), 14-character passwords
  *   with all character classes, 24 remembered;
  * - Plus feature plan with threat protection in full-function mode;
  * - deletion protection and `RemovalPolicy.RETAIN`;
- * - app clients: client-credentials flow only, a generated secret, only the consumer's scopes,
- *   token revocation, no user-facing auth flows.
+ * - access tokens valid for 60 minutes.
  */
 export class BrokerIdentity extends Construct {
   readonly userPool: cognito.IUserPool;
   readonly domain: cognito.UserPoolDomain;
-  /** The app clients, by client name. */
-  readonly clients = new Map<string, cognito.UserPoolClient>();
-  private readonly scopes = new Map<string, cognito.OAuthScope>();
+  /** How long a client-credentials access token lives. */
+  readonly accessTokenValidity: Duration;
+  private readonly scopes = new Map<string, cognito.UserPoolResourceServer>();
 
   constructor(scope: Construct, id: string, props: BrokerIdentityProps) {
     super(scope, id);
+    this.accessTokenValidity = props.accessTokenValidity ?? Duration.minutes(60);
 
     const userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: props.userPoolName,
@@ -114,47 +97,40 @@ export class BrokerIdentity extends Construct {
           scopes,
         },
       );
-      for (const s of scopes) {
-        this.scopes.set(
-          `${server.identifier}/${s.scopeName}`,
-          cognito.OAuthScope.resourceServer(resourceServer, s),
-        );
-      }
+      for (const s of scopes)
+        this.scopes.set(`${server.identifier}/${s.scopeName}`, resourceServer);
     }
-
-    for (const consumer of props.consumers) this.addConsumer(consumer, props.accessTokenValidity);
   }
 
-  /** Adds an app client for a consumer, with the client-credentials flow and only its scopes. */
-  addConsumer(
-    consumer: BrokerConsumer,
-    accessTokenValidity = Duration.minutes(60),
-  ): cognito.UserPoolClient {
-    const scopes = consumer.scopes.map((s) => {
-      const oauthScope = this.scopes.get(s);
-      if (!oauthScope) {
-        throw new Error(
-          `app client ${consumer.clientName} asks for scope ${s}, which no resource server offers`,
-        );
-      }
-      return oauthScope;
-    });
-    const client = this.userPool.addClient(`${pascal(consumer.clientName)}Client`, {
-      userPoolClientName: consumer.clientName,
-      generateSecret: true,
-      oAuth: { flows: { clientCredentials: true }, scopes },
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
-      accessTokenValidity,
-      enableTokenRevocation: true,
-      preventUserExistenceErrors: true,
-    });
-    // Without ExplicitAuthFlows Cognito enables SRP and custom auth for people; a machine client
-    // needs none of them (refresh-token auth cannot be switched off).
-    (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = [
-      'ALLOW_REFRESH_TOKEN_AUTH',
-    ];
-    this.clients.set(consumer.clientName, client);
-    return client;
+  /** Every full scope the resource servers offer, e.g. `orders/write`. */
+  get offeredScopes(): readonly string[] {
+    return [...this.scopes.keys()];
+  }
+
+  /**
+   * An offered scope, by its full name, for an app client in any stack: the name itself
+   * (`OAuthScope.custom`), not a reference to the resource server, so a client in another stack
+   * adds no export to this one. The client's stack must deploy after this one (a reference to the
+   * user pool orders them).
+   * @throws Error when no resource server offers the scope.
+   */
+  oauthScope(fullName: string, requestedBy: string): cognito.OAuthScope {
+    if (!this.scopes.has(fullName))
+      throw new Error(
+        `${requestedBy} asks for scope ${fullName}, which no resource server offers (offered: ${this.offeredScopes.join(', ') || 'none'})`,
+      );
+    return cognito.OAuthScope.custom(fullName);
+  }
+
+  /**
+   * The resource server that offers a scope: an app client asking for the scope depends on it,
+   * since Cognito refuses a client whose scope does not exist yet.
+   * @throws Error when no resource server offers the scope.
+   */
+  resourceServerOf(fullName: string): cognito.IUserPoolResourceServer {
+    const server = this.scopes.get(fullName);
+    if (!server) throw new Error(`no resource server of ${this.node.path} offers ${fullName}`);
+    return server;
   }
 
   /** The OAuth token endpoint of the domain. */

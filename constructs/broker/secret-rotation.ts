@@ -1,19 +1,37 @@
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NodeFunction } from '../shared/node-function';
 
 export interface ClientSecretRotationProps {
+  /** The user pool whose app-client secrets it rotates. */
   readonly userPool: cognito.IUserPool;
   /** The key that encrypts the secrets it rotates. */
-  readonly key: kms.IKey;
-  /** Encrypts the function's logs. */
-  readonly logKey?: kms.IKey;
-  /** @default Duration.days(30) */
+  readonly secretEncryptionKey: kms.IKey;
+  /**
+   * The name prefix of every secret it rotates, e.g. `office-zones/OfficeZones/dev/broker/clients/`.
+   * Its role may manage the secrets whose names start with it, and only those: the secrets are
+   * made in other stacks (one per consumer), so the role names them by prefix, never one by one
+   * (a statement per secret would grow the role's policy with every consumer). Secrets Manager
+   * appends six random characters to every secret's ARN, so the prefix ends in `*`.
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html
+   */
+  readonly secretNamePrefix: string;
+  /**
+   * Encrypts the function's logs.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
+   * How often each secret is rotated. Range: 4 hours to 1,000 days (Secrets Manager's schedule).
+   * @default Duration.days(30)
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html
+   */
   readonly every?: Duration;
 }
 
@@ -22,18 +40,21 @@ export interface ClientSecretRotationProps {
  * `handlers/rotate-client-secret.ts`): the new secret is added, the previous one stays valid until
  * the next rotation, so a consumer never loses access mid-flight.
  *
- * Default settings: every 30 days; the function may manage the secrets of this user pool's
- * clients and the secrets it was given, nothing else.
+ * Default settings: every 30 days; the function may manage the client secrets of this user pool
+ * and the secrets named `secretNamePrefix*`, nothing else.
  */
 export class ClientSecretRotation extends Construct {
   readonly function: NodeFunction;
-  readonly role: iam.Role;
+  readonly role: iam.IRole;
+  /** The name prefix of the secrets it may rotate. */
+  readonly secretNamePrefix: string;
   private readonly every: Duration;
 
   constructor(scope: Construct, id: string, props: ClientSecretRotationProps) {
     super(scope, id);
     this.every = props.every ?? Duration.days(30);
-    this.role = new iam.Role(this, 'Role', {
+    this.secretNamePrefix = props.secretNamePrefix;
+    const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Rotates broker consumers app-client secrets',
     });
@@ -41,12 +62,15 @@ export class ClientSecretRotation extends Construct {
       entry: path.join(__dirname, 'handlers', 'rotate-client-secret.ts'),
       description:
         'Office Zones broker: rotates app-client secrets with Cognito client-secret rotation',
-      role: this.role,
-      logKey: props.logKey,
+      role,
+      logKey: props.logEncryptionKey,
       timeout: Duration.seconds(30),
       environment: { USER_POOL_ID: props.userPool.userPoolId },
     });
-    this.role.addToPrincipalPolicy(
+    this.role = role;
+    // Secrets Manager invokes the function for every secret on its schedule.
+    this.function.grantInvoke(new iam.ServicePrincipal('secretsmanager.amazonaws.com'));
+    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [
           'cognito-idp:AddUserPoolClientSecret',
@@ -56,18 +80,7 @@ export class ClientSecretRotation extends Construct {
         resources: [props.userPool.userPoolArn],
       }),
     );
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [props.key.keyArn],
-        conditions: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
-      }),
-    );
-  }
-
-  /** Puts a secret on the rotation schedule and lets the function manage it, and only it. */
-  rotate(secret: secretsmanager.Secret): void {
-    this.role.addToPrincipalPolicy(
+    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [
           'secretsmanager:DescribeSecret',
@@ -75,12 +88,47 @@ export class ClientSecretRotation extends Construct {
           'secretsmanager:PutSecretValue',
           'secretsmanager:UpdateSecretVersionStage',
         ],
-        resources: [secret.secretArn],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${props.secretNamePrefix}*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
       }),
     );
-    new secretsmanager.RotationSchedule(secret, 'Rotation', {
-      secret,
-      rotationLambda: this.function,
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [props.secretEncryptionKey.keyArn],
+        conditions: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
+      }),
+    );
+  }
+
+  /**
+   * Puts a secret on the rotation schedule. The function may manage it when its name starts with
+   * `secretNamePrefix`.
+   * @throws Error when the secret's name is known and does not start with `secretNamePrefix`.
+   */
+  rotate(secret: secretsmanager.ISecret): void {
+    const name = (secret.node.defaultChild as secretsmanager.CfnSecret | undefined)?.name;
+    if (name !== undefined && !Token.isUnresolved(name) && !name.startsWith(this.secretNamePrefix))
+      throw new Error(
+        `${this.node.path}: cannot rotate the secret ${name}: the function manages only secrets named ${this.secretNamePrefix}*`,
+      );
+    // The function by reference, not the construct: given the construct, the schedule would add a
+    // statement naming this secret to the function's role and a grant to its key, which puts the
+    // secret's stack in this one's dependencies and grows the role with every secret. The role
+    // names the secrets by prefix, and Secrets Manager's permission to invoke is granted once.
+    const rotationFunction = lambda.Function.fromFunctionAttributes(secret, 'RotationFunction', {
+      functionArn: this.function.functionArn,
+      sameEnvironment: true,
+      skipPermissions: true,
+    });
+    secret.addRotationSchedule('Rotation', {
+      rotationLambda: rotationFunction,
       automaticallyAfter: this.every,
     });
   }

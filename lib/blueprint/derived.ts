@@ -43,14 +43,9 @@ export function capabilityScopeNames(capability: Capability): string[] {
   return [...new Set(capability.operations.map(operationScopeName))].sort();
 }
 
-/** Something that calls the broker with its own app client. */
-export interface Consumer {
-  readonly kind: 'product' | 'partner';
-  readonly name: string;
-  readonly owner: string;
-  readonly scopes: string[];
-  readonly throttle?: { rateLimit: number; burstLimit: number };
-}
+import type { Consumer } from '../../constructs/broker/consumer';
+
+export { clientName, type Consumer, type ConsumerKind } from '../../constructs/broker/consumer';
 
 export function consumers(blueprint: Pick<Blueprint, 'frontOffice' | 'broker'>): Consumer[] {
   return [
@@ -69,14 +64,6 @@ export function consumers(blueprint: Pick<Blueprint, 'frontOffice' | 'broker'>):
       throttle: p.throttle,
     })),
   ];
-}
-
-/**
- * The Cognito app client name of a consumer. The broker sets it, the operations CLI matches on it:
- * `product.web-shop`, `partner.marketplace`; partners onboarded at run time get `onboarded.<name>`.
- */
-export function clientName(consumer: Pick<Consumer, 'kind' | 'name'>): string {
-  return `${consumer.kind}.${consumer.name}`;
 }
 
 /** Prefix of the physical names that must be known across stacks without a reference. */

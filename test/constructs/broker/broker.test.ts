@@ -5,7 +5,7 @@ import { BackOfficeZone } from '../../../constructs/back-office/back-office-zone
 import { cloudFormationExecutionRoleArn } from '../../../constructs/shared/deployment-role';
 import { commandModelSchema, SQS_BATCH_ENTRY_ID } from '../../../constructs/broker/api';
 import { Broker } from '../../../constructs/broker/broker';
-import type { BrokerConsumer } from '../../../constructs/broker/identity';
+import type { ConsumerAccessOptions } from '../../../constructs/broker/consumer-access';
 import { testStack } from '../../helpers';
 
 const ORDER_SCHEMA = {
@@ -14,7 +14,7 @@ const ORDER_SCHEMA = {
   properties: { orderId: { type: 'string', pattern: '^[A-Za-z0-9-]{8,64}$' } },
 };
 
-function broker(stack: Stack = testStack(), addedFirst: BrokerConsumer[] = []) {
+function broker(stack: Stack = testStack(), addedFirst: ConsumerAccessOptions[] = []) {
   const backOffice = new BackOfficeZone(stack, 'BackOffice', {
     capabilities: [
       { name: 'orders', ledger: { partitionKey: 'orderId' }, workflow: 'record' },
@@ -62,19 +62,28 @@ function broker(stack: Stack = testStack(), addedFirst: BrokerConsumer[] = []) {
     consumers: [
       ...addedFirst,
       {
-        clientName: 'product.web-shop',
-        scopes: ['orders/write', 'catalog/read'],
+        consumer: {
+          kind: 'product',
+          name: 'web-shop',
+          owner: 'shop@example.com',
+          scopes: ['orders/write', 'catalog/read'],
+        },
         credentials: {
           secretName: 'acme/broker/clients/product.web-shop',
-          readerRoleArn: 'arn:aws:iam::123456789012:role/acme-web-shop-runtime',
+          admittedPrincipalArns: ['arn:aws:iam::123456789012:role/acme-web-shop-runtime'],
         },
       },
       {
-        clientName: 'partner.marketplace',
-        scopes: ['catalog/read'],
-        throttle: { rateLimit: 5, burstLimit: 10 },
+        consumer: {
+          kind: 'partner',
+          name: 'marketplace',
+          owner: 'partners@example.com',
+          scopes: ['catalog/read'],
+          throttle: { rateLimit: 5, burstLimit: 10 },
+        },
       },
     ],
+    credentialsSecretNamePrefix: 'acme/broker/clients/',
   });
   return { stack, backOffice, broker: b };
 }
@@ -138,11 +147,24 @@ describe('Broker identity', () => {
       GenerateSecret: true,
       AllowedOAuthFlows: ['client_credentials'],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: [
-        { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('CatalogResourceServer') }, '/read']] },
-      ],
+      // The scope by name, so a client in another stack adds no reference to the broker's.
+      AllowedOAuthScopes: ['catalog/read'],
       ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
     });
+  });
+
+  test('each app client waits for the resource servers of its scopes: Cognito refuses an unknown scope', () => {
+    const template = templateOf(sharedBroker().stack);
+    const clients = template.findResources('AWS::Cognito::UserPoolClient', {
+      Properties: { ClientName: 'product.web-shop' },
+    });
+    const dependsOn = [Object.values(clients)[0]!.DependsOn ?? []].flat();
+    expect(dependsOn).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^BrokerIdentityUserPoolOrdersResourceServer/),
+        expect.stringMatching(/^BrokerIdentityUserPoolCatalogResourceServer/),
+      ]),
+    );
   });
 });
 
@@ -384,11 +406,22 @@ describe('Broker credentials and throttles', () => {
     const after = idsOf(
       broker(testStack(), [
         {
-          clientName: 'product.new',
-          scopes: ['catalog/read'],
-          throttle: { rateLimit: 7, burstLimit: 14 },
+          consumer: {
+            kind: 'product',
+            name: 'new',
+            owner: 'new@example.com',
+            scopes: ['catalog/read'],
+            throttle: { rateLimit: 7, burstLimit: 14 },
+          },
         },
-        { clientName: 'partner.early', scopes: ['catalog/read'] },
+        {
+          consumer: {
+            kind: 'partner',
+            name: 'early',
+            owner: 'early@example.com',
+            scopes: ['catalog/read'],
+          },
+        },
       ]).stack,
     );
     expect(Object.keys(before)).toEqual(['product.web-shop', 'partner.marketplace']);

@@ -15,13 +15,15 @@ function credentialsApp(deploymentRoleArn?: string) {
   const credentials = new ConsumerCredentials(broker, 'Credentials', {
     client,
     secretName: 'office-zones/test/clients/product.shop',
-    key: new kms.Key(broker, 'Key'),
-    readerRoleArn: broker.formatArn({
-      service: 'iam',
-      region: '',
-      resource: 'role',
-      resourceName: 'shop-runtime',
-    }),
+    encryptionKey: new kms.Key(broker, 'Key'),
+    admittedPrincipalArns: [
+      broker.formatArn({
+        service: 'iam',
+        region: '',
+        resource: 'role',
+        resourceName: 'shop-runtime',
+      }),
+    ],
     deploymentRoleArn,
     tokenUrl: 'https://auth.example/oauth2/token',
     apiUrl: 'https://api.example/v1/',
