@@ -326,6 +326,9 @@ const AccountQuotasSchema = z.strictObject({
   iamRoles: quota('Roles in an AWS account'),
   apiGatewayUsagePlans: quota('Usage plans per account per Region'),
   apiGatewayApiKeys: quota('API keys per account per Region'),
+  cloudFormationStacks: quota('Stack count (CloudFormation stacks per account per Region)'),
+  cognitoAppClients: quota('App clients per user pool'),
+  ssmStandardParameters: quota('Number of parameters (Standard tier) per account per Region'),
   budgets: quota('Budgets per account'),
 });
 

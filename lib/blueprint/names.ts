@@ -73,7 +73,15 @@ export function brokerParameterNames(blueprint: Pick<Blueprint, 'stackPrefix' | 
     apiId: `${root}/api-id`,
     onboardedUsagePlanId: `${root}/onboarded-usage-plan-id`,
     tokenUrl: `${root}/token-url`,
+    /**
+     * The broker manifest's shared part; its capabilities and consumers are one parameter each
+     * under `manifestCapabilitiesPath` and `manifestConsumersPath` (see `splitBrokerManifest`).
+     */
     manifest: `${root}/manifest`,
+    /** One parameter per capability (its scopes and routes), named by the capability. */
+    manifestCapabilitiesPath: `${root}/manifest-parts/capabilities/`,
+    /** One parameter per consumer, named by its client name, published by its consumer stack. */
+    manifestConsumersPath: `${root}/manifest-parts/consumers/`,
     /** The key that encrypts delivered credentials; product runtimes decrypt with it via Secrets Manager. */
     credentialsKeyArn: `${root}/credentials-key-arn`,
   } as const;

@@ -1,7 +1,7 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CliError, firstLine } from './errors';
 
 /** Where and as whom the CLI calls AWS: the AWS CLI's conventions. */
@@ -305,6 +305,28 @@ export class Aws {
       if (e instanceof AwsCallError && e.errorName === 'ParameterNotFound') return undefined;
       throw e;
     }
+  }
+
+  /**
+   * Every SSM parameter under a path (one level, as `GetParametersByPath` without `Recursive`),
+   * page by page (10 a page, SSM's most), with its name and value.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParametersByPath.html
+   */
+  async parametersByPath(path: string): Promise<{ name: string; value: string }[]> {
+    const found: { name: string; value: string }[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.call('ssm', 'GetParametersByPath', true, () =>
+        this.ssm.send(
+          new GetParametersByPathCommand({ Path: path, MaxResults: 10, NextToken: nextToken }),
+        ),
+      );
+      for (const p of out.Parameters ?? [])
+        if (p.Name !== undefined && p.Value !== undefined)
+          found.push({ name: p.Name, value: p.Value });
+      nextToken = out.NextToken;
+    } while (nextToken);
+    return found;
   }
 
   destroy(): void {

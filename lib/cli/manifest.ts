@@ -2,7 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { formatPath } from '../blueprint';
-import { ONBOARDED_CLIENT_PREFIX } from '../contract/broker-manifest';
+import {
+  type CapabilityManifestPart,
+  type ConsumerManifestPart,
+  joinBrokerManifest,
+  ONBOARDED_CLIENT_PREFIX,
+  type SharedManifestPart,
+} from '../contract/broker-manifest';
 import type { Aws } from './aws';
 import { CliError } from './errors';
 
@@ -124,6 +130,38 @@ function parseJson(text: string, source: string): unknown {
 }
 
 /**
+ * The whole manifest from the shared part the broker publishes and the parts under its paths
+ * (see `splitBrokerManifest`): one parameter per capability and per consumer. Data without
+ * `parts` is a whole manifest (as brokers before 0.2.0 published it) and is returned as it is.
+ */
+async function joinParts(data: unknown, source: string, aws: Aws): Promise<unknown> {
+  const parts = (data as { parts?: unknown } | null)?.parts;
+  if (typeof parts !== 'object' || parts === null) return data;
+  const { capabilitiesPath, consumersPath } = parts as Record<string, unknown>;
+  if (typeof capabilitiesPath !== 'string' || typeof consumersPath !== 'string')
+    throw new CliError(
+      `${source} is not an Office Zones broker manifest: parts must name capabilitiesPath and consumersPath (received: ${JSON.stringify(parts)})`,
+    );
+  const read = async (path: string) =>
+    (await aws.parametersByPath(path)).map(({ name, value }) =>
+      parseJson(value, `the SSM parameter ${name}`),
+    );
+  const [capabilities, consumers] = await Promise.all([
+    read(capabilitiesPath),
+    read(consumersPath),
+  ]);
+  try {
+    return joinBrokerManifest(
+      data as SharedManifestPart,
+      capabilities as CapabilityManifestPart[],
+      consumers as ConsumerManifestPart[],
+    );
+  } catch (e) {
+    throw new CliError(`${source}: ${(e as Error).message} under ${capabilitiesPath}`);
+  }
+}
+
+/**
  * Reads the broker manifest from a file (default `cdk.out/broker-manifest.json`, relative to
  * `cwd`) or, with `ssm:<parameter>`, from the SSM parameter the deployed broker publishes.
  */
@@ -137,7 +175,8 @@ export async function loadManifest(spec: string, cwd: string, aws: Aws): Promise
       );
     }
     const source = `the SSM parameter ${name}`;
-    return { manifest: parseManifest(parseJson(text, source), source), source };
+    const data = parseJson(text, source);
+    return { manifest: parseManifest(await joinParts(data, source, aws), source), source };
   }
   const file = path.resolve(cwd, spec);
   let text: string;

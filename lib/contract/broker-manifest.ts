@@ -74,6 +74,92 @@ export interface BrokerManifest {
   readonly onboardedClientPrefix: string;
 }
 
+/** A capability's part of the manifest: its scopes and routes. */
+export interface CapabilityManifestPart {
+  readonly capability: string;
+  readonly scopes: BrokerManifest['scopes'];
+  readonly routes: BrokerManifest['routes'];
+}
+
+/** A consumer's part of the manifest. */
+export type ConsumerManifestPart = BrokerManifest['consumers'][number];
+
+/**
+ * The manifest's shared part: everything but the scopes, routes and consumers, with where its
+ * other parts are published. Its size does not grow with the number of consumers.
+ */
+export interface SharedManifestPart extends Omit<
+  BrokerManifest,
+  'scopes' | 'routes' | 'consumers'
+> {
+  /** The capabilities, in the blueprint's order; each has a part under `parts.capabilitiesPath`. */
+  readonly capabilities: readonly string[];
+  /** The SSM paths of the other parts: one parameter per capability and per consumer. */
+  readonly parts: {
+    readonly capabilitiesPath: string;
+    readonly consumersPath: string;
+  };
+}
+
+/**
+ * The manifest as it is published in SSM: one SSM parameter holds at most 8 KB (advanced tier),
+ * and a manifest of 1,000 consumers and 25 capabilities holds far more, so it is split into a
+ * shared part (the broker stack's), a part per capability (the broker stack's) and a part per
+ * consumer (published by the consumer's own stack, so adding a consumer changes no other stack).
+ * `joinBrokerManifest` puts them back together.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+ */
+export function splitBrokerManifest(
+  manifest: BrokerManifest,
+  paths: SharedManifestPart['parts'],
+): {
+  readonly shared: SharedManifestPart;
+  readonly capabilities: readonly CapabilityManifestPart[];
+  readonly consumers: readonly ConsumerManifestPart[];
+} {
+  const { scopes, routes, consumers, ...rest } = manifest;
+  const capabilities = [...new Set(scopes.map((s) => s.capability))];
+  return {
+    shared: { ...rest, capabilities, parts: paths },
+    capabilities: capabilities.map((capability) => ({
+      capability,
+      scopes: scopes.filter((s) => s.capability === capability),
+      routes: routes.filter((r) => r.scope.split('/')[0] === capability),
+    })),
+    consumers,
+  };
+}
+
+/**
+ * The manifest from its published parts (see `splitBrokerManifest`): capabilities in the shared
+ * part's order, consumers sorted by client name (SSM returns parameters by name; the blueprint's
+ * order is not kept).
+ * @throws Error when a capability the shared part lists has no part.
+ */
+export function joinBrokerManifest(
+  shared: SharedManifestPart,
+  capabilities: readonly CapabilityManifestPart[],
+  consumers: readonly ConsumerManifestPart[],
+): BrokerManifest {
+  const { capabilities: order, ...withParts } = shared;
+  const rest: Omit<SharedManifestPart, 'capabilities' | 'parts'> & { parts?: unknown } = {
+    ...withParts,
+  };
+  delete rest.parts;
+  const byName = new Map(capabilities.map((c) => [c.capability, c]));
+  const missing = order.filter((name) => !byName.has(name));
+  if (missing.length)
+    throw new Error(
+      `the broker manifest lists capabilities without a published part: ${missing.join(', ')}`,
+    );
+  return {
+    ...rest,
+    scopes: order.flatMap((name) => byName.get(name)!.scopes),
+    routes: order.flatMap((name) => byName.get(name)!.routes),
+    consumers: [...consumers].sort((a, b) => a.clientName.localeCompare(b.clientName)),
+  };
+}
+
 /** Values known only once the broker is deployed. */
 export interface DeployedBrokerValues {
   readonly userPoolId: string;

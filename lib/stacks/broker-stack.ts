@@ -10,22 +10,17 @@ import { cloudFormationExecutionRoleArn } from '../../constructs/shared/deployme
 import { acknowledge } from '../../policies/acknowledge';
 import {
   brokerBodyLimitBytes,
-  clientName,
-  consumers,
   operationScope,
   physicalNamePrefix,
   SHARED_PRODUCT_TAGS,
 } from '../blueprint';
-import { brokerManifest } from '../contract/broker-manifest';
+import { brokerManifest, splitBrokerManifest } from '../contract/broker-manifest';
 import {
   brokerParameterNames,
   capabilityQueueNames,
   integrationRoleName,
   ledgerTableName,
   parameterRoot,
-  productCredentialsParameterName,
-  productCredentialsSecretName,
-  productRuntimeRoleName,
 } from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
@@ -96,25 +91,8 @@ export class BrokerStack extends ZoneStack {
       namePrefix: physicalNamePrefix(blueprint),
       routes,
       targets,
-      consumers: consumers(blueprint).map((c) => ({
-        clientName: clientName(c),
-        scopes: c.scopes,
-        throttle: c.throttle,
-        credentials:
-          c.kind === 'product'
-            ? {
-                secretName: productCredentialsSecretName(blueprint, c.name),
-                readerRoleArn: this.formatArn({
-                  service: 'iam',
-                  region: '',
-                  resource: 'role',
-                  resourceName: productRuntimeRoleName(blueprint, c.name),
-                }),
-              }
-            : {
-                secretName: `${parameterRoot(blueprint).slice(1)}/broker/clients/${clientName(c)}`,
-              },
-      })),
+      // Consumers live in stacks of their own (ConsumerStack), so this stack keeps its size.
+      credentialsSecretNamePrefix: `${parameterRoot(blueprint).slice(1)}/broker/clients/`,
       defaultConsumerThrottle: blueprint.broker.consumerThrottle,
       accessTokenValidity: Duration.minutes(blueprint.broker.accessTokenValidityMinutes),
       throttle: blueprint.broker.throttle,
@@ -177,33 +155,58 @@ export class BrokerStack extends ZoneStack {
       this.broker.credentialsKey.keyArn,
       'Office Zones broker: the key of delivered credentials',
     );
-    const manifest = this.toJsonString(brokerManifest(blueprint, deployed));
-    new ssm.StringParameter(this, 'ManifestParameter', {
-      parameterName: names.manifest,
-      stringValue: manifest,
-      description: 'Office Zones broker manifest (consumers, scopes, routes)',
-      // Standard parameters hold 4 KB; the manifest of a large enterprise needs the advanced tier (8 KB).
-      tier:
-        JSON.stringify(brokerManifest(blueprint)).length > 3500
-          ? ssm.ParameterTier.ADVANCED
-          : ssm.ParameterTier.STANDARD,
+    // The manifest in parts, each within one SSM parameter: the shared part and one per capability
+    // here, one per consumer in its consumer stack (see splitBrokerManifest).
+    const parts = splitBrokerManifest(brokerManifest(blueprint, deployed), {
+      capabilitiesPath: names.manifestCapabilitiesPath,
+      consumersPath: names.manifestConsumersPath,
     });
-    for (const product of blueprint.frontOffice.products) {
-      const credentials = this.broker.credentials.get(
-        clientName({ kind: 'product', name: product.name }),
-      )!;
-      publish(
-        `${pascal(product.name)}CredentialsParameter`,
-        productCredentialsParameterName(blueprint, product.name),
-        credentials.secret.secretArn,
-        `Office Zones broker: where ${product.name} finds its credentials`,
+    const publishPart = (
+      scope: Construct,
+      id: string,
+      parameterName: string,
+      value: unknown,
+      description: string,
+    ) =>
+      new ssm.StringParameter(scope, id, {
+        parameterName,
+        stringValue: this.toJsonString(value),
+        description,
+        // Standard parameters hold 4 KB, advanced ones 8 KB (the per-stack limits check says when
+        // a part holds more).
+        tier:
+          JSON.stringify(value).length > 3500
+            ? ssm.ParameterTier.ADVANCED
+            : ssm.ParameterTier.STANDARD,
+      });
+    publishPart(
+      this,
+      'ManifestParameter',
+      names.manifest,
+      parts.shared,
+      'Office Zones broker manifest: the shared part (user pool, API, where the other parts are)',
+    );
+    const capabilityParts = new Construct(this, 'ManifestCapabilities');
+    for (const part of parts.capabilities) {
+      publishPart(
+        capabilityParts,
+        pascal(part.capability),
+        `${names.manifestCapabilitiesPath}${part.capability}`,
+        part,
+        `Office Zones broker manifest: capability ${part.capability}`,
       );
     }
     acknowledge(this.broker.rotation.role, {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Only X-Ray tracing (PutTraceSegments, PutTelemetryRecords) is on *: X-Ray supports no resource-level permissions. Cognito and Secrets Manager actions name the pool and each secret.',
+        'Only X-Ray tracing (PutTraceSegments, PutTelemetryRecords) is on *: X-Ray supports no resource-level permissions. Cognito actions name the pool.',
       reference: 'DEC-005',
+    });
+    acknowledge(this.broker.rotation.role, {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${this.broker.credentialsSecretNamePrefix}*]`,
+      reason:
+        "The consumers' credentials secrets are made in their own stacks after this one, one per consumer; the role names them by their common name prefix (the trailing * covers the six random characters Secrets Manager appends to every secret ARN), not one by one, so this stack does not grow with the consumers.",
+      reference: 'DEC-034',
     });
 
     new CfnOutput(this, 'ApiUrl', { value: deployed.apiUrl, description: 'The broker API' });

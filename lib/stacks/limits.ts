@@ -30,8 +30,16 @@ export const SSM_PARAMETER_LIMITS = { Standard: 4096, Advanced: 8192 } as const;
 export interface AccountQuota {
   /** The key in the blueprint's `deployment.accountQuotas`. */
   readonly key: keyof AccountQuotas;
-  /** The CloudFormation type whose resources count against it. */
+  /**
+   * The CloudFormation type whose resources count against it; `AWS::CloudFormation::Stack` counts
+   * the stacks themselves (top-level or nested-stage, each is one CloudFormation stack).
+   */
   readonly resourceType: string;
+  /**
+   * Which resources of the type count, when not all do.
+   * @default - every resource of the type
+   */
+  readonly counts?: (properties: Readonly<Record<string, unknown>>) => boolean;
   /** The quota as AWS names it. */
   readonly name: string;
   /** AWS's default value. */
@@ -89,6 +97,33 @@ export const ACCOUNT_QUOTAS: readonly AccountQuota[] = [
     defaultValue: 10_000,
     perRegion: true,
     source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html',
+  },
+  {
+    key: 'cloudFormationStacks',
+    resourceType: 'AWS::CloudFormation::Stack',
+    name: 'Stack count',
+    defaultValue: 2000,
+    perRegion: true,
+    source:
+      'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html',
+  },
+  {
+    key: 'cognitoAppClients',
+    resourceType: 'AWS::Cognito::UserPoolClient',
+    name: 'App clients per user pool',
+    defaultValue: 1000,
+    perRegion: true,
+    source: 'https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html',
+  },
+  {
+    key: 'ssmStandardParameters',
+    resourceType: 'AWS::SSM::Parameter',
+    counts: (p) => p.Tier === undefined || p.Tier === 'Standard',
+    name: 'Number of parameters (Standard tier)',
+    defaultValue: 10_000,
+    perRegion: true,
+    source:
+      'https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html',
   },
   {
     key: 'budgets',
@@ -314,9 +349,14 @@ function accountQuotaProblems(
   for (const quota of ACCOUNT_QUOTAS) {
     const counts = new Map<string, { count: number; stacks: Map<string, number> }>();
     for (const t of templates) {
-      const n = Object.values(t.template.Resources ?? {}).filter(
-        (r) => r.Type === quota.resourceType,
-      ).length;
+      const n =
+        quota.resourceType === 'AWS::CloudFormation::Stack'
+          ? 1
+          : Object.values(t.template.Resources ?? {}).filter(
+              (r) =>
+                r.Type === quota.resourceType &&
+                (!quota.counts || quota.counts(r.Properties ?? {})),
+            ).length;
       if (n === 0) continue;
       const account = t.account ?? 'the target account (environment-agnostic stacks)';
       const scope = quota.perRegion && t.region ? `${account} ${t.region}` : account;

@@ -2,10 +2,13 @@ import { Stack, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { requireCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import type { Blueprint } from '../blueprint';
+import { clientName, consumers } from '../blueprint';
 import { contractKeys } from '../blueprint/cost-tags';
+import { brokerManifest } from '../contract/broker-manifest';
 import { costExplorerRegion, managementStageName, stackName } from '../blueprint/names';
 import { BackOfficeStack } from './back-office-stack';
 import { BrokerStack } from './broker-stack';
+import { ConsumerStack } from './consumer-stack';
 import { CostManagementStack } from './cost-management-stack';
 import { FrontOfficeGuardrailsStack } from './front-office-guardrails-stack';
 import { OrganizationStack } from './organization-stack';
@@ -15,6 +18,11 @@ import { ProductStack } from './product-stack';
 export interface OfficeZonesStacks {
   readonly backOffice: BackOfficeStack;
   readonly broker: BrokerStack;
+  /**
+   * One stack per consumer of the broker (product or partner), by client name: its app client,
+   * credentials and API key. IT's, like the broker.
+   */
+  readonly consumers: ReadonlyMap<string, ConsumerStack>;
   readonly products: readonly ProductStack[];
   /** IT's guardrails of the front office: the permission boundary of every product role. */
   readonly frontOfficeGuardrails: FrontOfficeGuardrailsStack;
@@ -43,6 +51,7 @@ export function allStacks(stacks: OfficeZonesStacks): Stack[] {
   return [
     stacks.backOffice,
     stacks.broker,
+    ...stacks.consumers.values(),
     stacks.frontOfficeGuardrails,
     ...stacks.products,
     ...(stacks.costManagement ? [stacks.costManagement] : []),
@@ -67,11 +76,31 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
   const frontOfficeGuardrails = new FrontOfficeGuardrailsStack(scope, id('FrontOfficeGuardrails'), {
     blueprint,
   });
+  // One stack per consumer, so the broker's stack is the same size whatever their number (DEC-034).
+  const manifest = brokerManifest(blueprint);
+  const consumerStacks = new Map<string, ConsumerStack>();
+  for (const consumer of consumers(blueprint)) {
+    const name = clientName(consumer);
+    consumerStacks.set(
+      name,
+      new ConsumerStack(scope, id(`Consumer-${consumer.kind}-${consumer.name}`), {
+        blueprint,
+        broker: broker.broker,
+        consumer,
+        manifestPart: manifest.consumers.find((c) => c.clientName === name)!,
+      }),
+    );
+  }
   const products = blueprint.frontOffice.products.map((product) => {
     const stack = new ProductStack(scope, id(`Product-${product.name}`), { blueprint, product });
-    // Order only, no reference: `cdk deploy --all` deploys the broker (whose SSM parameters the
-    // product reads) and the boundary first; a team deploys its own stack with `cdk deploy -e`.
+    // Order only, no reference: `cdk deploy --all` deploys the broker and the product's consumer
+    // stack (whose SSM parameters the product reads) and the boundary first; a team deploys its
+    // own stack with `cdk deploy -e`.
     stack.addStackDependency(broker, 'reads the SSM parameters the broker publishes');
+    stack.addStackDependency(
+      consumerStacks.get(clientName({ kind: 'product', name: product.name }))!,
+      'reads the SSM parameter of its credentials, which its consumer stack publishes',
+    );
     stack.addStackDependency(frontOfficeGuardrails, 'its roles carry the front-office boundary');
     return stack;
   });
@@ -101,6 +130,7 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
   const stacks = {
     backOffice,
     broker,
+    consumers: consumerStacks,
     products,
     frontOfficeGuardrails,
     management,

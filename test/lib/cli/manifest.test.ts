@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../lib/blueprint';
-import { brokerManifest } from '../../../lib/contract/broker-manifest';
+import { brokerParameterNames } from '../../../lib/blueprint/names';
+import {
+  brokerManifest,
+  joinBrokerManifest,
+  splitBrokerManifest,
+} from '../../../lib/contract/broker-manifest';
 import { parseManifest } from '../../../lib/cli/manifest';
 import { awsError, startAwsProxy, type AwsProxy } from './support/aws-proxy';
 import { cli, REGION, referenceManifest, startBroker, type TestBroker } from './support/broker';
@@ -18,12 +23,35 @@ afterEach(async () => {
 });
 
 /**
- * SSM's GetParameter, as the deployed broker stack publishes its values, in front of
- * cognito-local (one endpoint for both services, as `--endpoint-url` gives it).
+ * SSM's GetParameter and GetParametersByPath (one level, at most 10 a page, as SSM pages them),
+ * as the deployed broker stack publishes its values, in front of cognito-local (one endpoint for
+ * both services, as `--endpoint-url` gives it).
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParametersByPath.html
  */
 async function withParameters(parameters: Record<string, string>): Promise<AwsProxy> {
   proxy = await startAwsProxy(broker.endpoint, (call) => {
     if (call.service !== 'AmazonSSM') return 'forward';
+    if (call.operation === 'GetParametersByPath') {
+      const { Path: path, MaxResults: max = 10, NextToken: token } = call.input;
+      if (max > 10) return awsError(400, 'ValidationException', 'MaxResults must be at most 10');
+      const under = Object.keys(parameters)
+        .filter((name) => name.startsWith(path) && !name.slice(path.length).includes('/'))
+        .sort();
+      const start = token ? Number(token) : 0;
+      const page = under.slice(start, start + max);
+      return {
+        status: 200,
+        body: {
+          Parameters: page.map((Name) => ({
+            Name,
+            Type: 'String',
+            Value: parameters[Name],
+            Version: 1,
+          })),
+          ...(start + max < under.length ? { NextToken: String(start + max) } : {}),
+        },
+      };
+    }
     if (call.operation !== 'GetParameter') return awsError(400, 'UnknownOperationException', '');
     const value = parameters[call.input.Name];
     return value === undefined
@@ -135,6 +163,86 @@ describe('the manifest', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(p.calls.find((c) => c.service === 'AmazonSSM')?.input).toEqual({ Name: name });
+  });
+
+  test('reads the manifest the broker and its consumer stacks publish in parts, page by page', async () => {
+    const blueprint = parseBlueprint(REFERENCE_BLUEPRINT);
+    const whole = brokerManifest(blueprint, {
+      userPoolId: broker.poolId,
+      tokenUrl: 'https://northwind.auth.example/oauth2/token',
+      apiUrl: 'https://api.example/v1/',
+      apiId: broker.apiId,
+      onboardedUsagePlanId: broker.usagePlanId,
+    });
+    // Twelve more partners: the consumers' parts take two pages.
+    const extra = Array.from({ length: 12 }, (_, i) => ({
+      clientName: `partner.p${String(i).padStart(2, '0')}`,
+      kind: 'partner' as const,
+      name: `p${i}`,
+      owner: 'partners@northwind.example',
+      scopes: ['catalog/read'],
+    }));
+    const names = brokerParameterNames(blueprint);
+    const parts = splitBrokerManifest(
+      { ...whole, consumers: [...whole.consumers, ...extra] },
+      {
+        capabilitiesPath: names.manifestCapabilitiesPath,
+        consumersPath: names.manifestConsumersPath,
+      },
+    );
+    const p = await withParameters({
+      [names.manifest]: JSON.stringify(parts.shared),
+      ...Object.fromEntries(
+        parts.capabilities.map((c) => [
+          `${names.manifestCapabilitiesPath}${c.capability}`,
+          JSON.stringify(c),
+        ]),
+      ),
+      ...Object.fromEntries(
+        parts.consumers.map((c) => [
+          `${names.manifestConsumersPath}${c.clientName}`,
+          JSON.stringify(c),
+        ]),
+      ),
+    });
+    const run = await cli([
+      ...common(p.endpoint),
+      '--manifest',
+      `ssm:${names.manifest}`,
+      'audit',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    const byPath = p.calls.filter((c) => c.operation === 'GetParametersByPath');
+    expect(byPath.map((c) => [c.input.Path, c.input.NextToken ?? null])).toEqual(
+      expect.arrayContaining([
+        [names.manifestCapabilitiesPath, null],
+        [names.manifestConsumersPath, null],
+        [names.manifestConsumersPath, '10'],
+      ]),
+    );
+    // Every declared consumer is audited: the manifest came back whole.
+    const report = JSON.parse(run.stdout);
+    expect(JSON.stringify(report)).toContain('partner.p11');
+  });
+
+  test('joins what splitBrokerManifest splits into the manifest it was', () => {
+    const blueprint = parseBlueprint(REFERENCE_BLUEPRINT);
+    const whole = brokerManifest(blueprint);
+    const parts = splitBrokerManifest(whole, { capabilitiesPath: '/c/', consumersPath: '/p/' });
+    expect(parts.shared).not.toHaveProperty('consumers');
+    const joined = joinBrokerManifest(
+      parts.shared,
+      [...parts.capabilities].reverse(),
+      parts.consumers,
+    );
+    expect(joined).toEqual({
+      ...whole,
+      consumers: [...whole.consumers].sort((a, b) => a.clientName.localeCompare(b.clientName)),
+    });
+    expect(() => joinBrokerManifest(parts.shared, parts.capabilities.slice(1), [])).toThrow(
+      'the broker manifest lists capabilities without a published part: orders',
+    );
   });
 
   test('fails when the SSM manifest parameter does not exist', async () => {

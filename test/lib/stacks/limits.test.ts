@@ -146,6 +146,59 @@ describe('limitProblems', () => {
     expect(problem).toMatchObject({ scope: '111111111111 eu-west-1', count: 400, max: 300 });
   });
 
+  test('fails when one account and region would hold more CloudFormation stacks than its quota', () => {
+    const stacks = Array.from({ length: 2001 }, (_, i) =>
+      template(`S${i}`, many(1, 'AWS::SNS::Topic')),
+    );
+    const [problem, ...rest] = limitProblems(stacks);
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({
+      limit: 'Stack count (AWS::CloudFormation::Stack)',
+      count: 2001,
+      max: 2000,
+    });
+    expect(problem!.fix).toContain('deployment.accountQuotas.cloudFormationStacks');
+    expect(limitProblems(stacks, { cloudFormationStacks: 2500 })).toEqual([]);
+  });
+
+  test('counts Standard-tier SSM parameters only against the Standard quota', () => {
+    const parameters = (tier: string | undefined, n: number, name: string) =>
+      template(
+        name,
+        Object.fromEntries(
+          Array.from({ length: n }, (_, i) => [
+            `P${i}`,
+            {
+              Type: 'AWS::SSM::Parameter',
+              Properties: { ...(tier ? { Tier: tier } : {}), Value: 'x' },
+            },
+          ]),
+        ),
+      );
+    // 97 stacks of 100 parameters without a tier (Standard), and 4 of 100 of a named tier.
+    const untiered = Array.from({ length: 97 }, (_, k) => parameters(undefined, 100, `B${k}`));
+    const tiered = (tier: string) =>
+      Array.from({ length: 4 }, (_, k) => parameters(tier, 100, `A${k}`));
+    expect(limitProblems([...tiered('Advanced'), ...untiered])).toEqual([]);
+    const [problem] = limitProblems([...tiered('Standard'), ...untiered]);
+    expect(problem).toMatchObject({
+      limit: 'Number of parameters (Standard tier) (AWS::SSM::Parameter)',
+      count: 10_100,
+      max: 10_000,
+    });
+  });
+
+  test('fails when a user pool would have more app clients than its quota', () => {
+    const clients = Array.from({ length: 1001 }, (_, i) =>
+      template(`C${i}`, many(1, 'AWS::Cognito::UserPoolClient')),
+    );
+    expect(limitProblems(clients)[0]).toMatchObject({
+      limit: 'App clients per user pool (AWS::Cognito::UserPoolClient)',
+      count: 1001,
+      max: 1000,
+    });
+  });
+
   test('every quota names its page', () => {
     for (const quota of ACCOUNT_QUOTAS)
       expect(quota.source).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);

@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { consumerStackRefactor } from '../../../lib/stacks/migration';
 import { allStacks } from '../../../lib/stacks/office-zones';
 import { buildReference, referenceInput } from '../../helpers';
 
@@ -71,27 +74,12 @@ const EXPECTED = {
     'AWS::SQS::Queue': ['ZoneOrdersDeadLetterQueueCA6951AD', 'ZoneOrdersIntakeQueue03A14978'],
   },
   'OfficeZones-dev-Broker': {
-    'AWS::ApiGateway::ApiKey': [
-      'BrokerPartnerMarketplaceCredentialsApiKeyED1797FF',
-      'BrokerProductLoyaltyCredentialsApiKeyDCE1544E',
-      'BrokerProductWebShopCredentialsApiKeyD036D6D0',
-    ],
     'AWS::ApiGateway::RestApi': ['BrokerApiFC10C4DB'],
     'AWS::ApiGateway::UsagePlan': [
       'BrokerUsagePlansRate50Burst100F659A619',
       'BrokerUsagePlansRate5Burst10932ED6DD',
     ],
-    'AWS::ApiGateway::UsagePlanKey': [
-      'BrokerPartnerMarketplaceCredentialsUsagePlanKey82078AC3',
-      'BrokerProductLoyaltyCredentialsUsagePlanKey9DBDB0BD',
-      'BrokerProductWebShopCredentialsUsagePlanKey914D5BD7',
-    ],
     'AWS::Cognito::UserPool': ['BrokerIdentityUserPoolAA2C25C1'],
-    'AWS::Cognito::UserPoolClient': [
-      'BrokerIdentityUserPoolPartnerMarketplaceClientF84410F9',
-      'BrokerIdentityUserPoolProductLoyaltyClientB70BA9CD',
-      'BrokerIdentityUserPoolProductWebShopClientC59EFAEE',
-    ],
     'AWS::Cognito::UserPoolDomain': ['BrokerIdentityUserPoolDomain9CA2305C'],
     'AWS::Cognito::UserPoolResourceServer': [
       'BrokerIdentityUserPoolCatalogResourceServer73C9D033',
@@ -103,12 +91,18 @@ const EXPECTED = {
       'BrokerApiExecutionLogs42692666',
       'BrokerSecretRotationFunctionLogs7481CB5B',
     ],
-    'AWS::SecretsManager::Secret': [
-      'BrokerPartnerMarketplaceCredentialsSecret12B913B0',
-      'BrokerProductLoyaltyCredentialsSecretF6B99725',
-      'BrokerProductWebShopCredentialsSecret1E5E7F1E',
-    ],
   },
+  ...Object.fromEntries(
+    ['partner-marketplace', 'product-loyalty', 'product-web-shop'].map((consumer) => [
+      `OfficeZones-dev-Consumer-${consumer}`,
+      {
+        'AWS::ApiGateway::ApiKey': ['ConsumerCredentialsApiKey453DCA0D'],
+        'AWS::ApiGateway::UsagePlanKey': ['ConsumerCredentialsUsagePlanKey5B2107CF'],
+        'AWS::Cognito::UserPoolClient': ['ConsumerClientACD289B1'],
+        'AWS::SecretsManager::Secret': ['ConsumerCredentialsSecretA44DC9DC'],
+      },
+    ]),
+  ),
   'OfficeZones-dev-FrontOfficeGuardrails': {},
   'OfficeZones-dev-Product-web-shop': {
     'AWS::Logs::LogGroup': ['ProductApiAccessLogs744905F6', 'ProductApiHandlerLogsAF58A59D'],
@@ -123,3 +117,108 @@ const EXPECTED = {
   },
   'OfficeZones-dev-Organization': {},
 };
+
+/**
+ * The credential resources of the reference's consumers as Office Zones 0.1.0 placed them, in
+ * the broker stack (pinned then by this test): where a 0.1.0 deployment has them today.
+ */
+const BROKER_0_1_0 = {
+  'AWS::ApiGateway::ApiKey': [
+    'BrokerPartnerMarketplaceCredentialsApiKeyED1797FF',
+    'BrokerProductLoyaltyCredentialsApiKeyDCE1544E',
+    'BrokerProductWebShopCredentialsApiKeyD036D6D0',
+  ],
+  'AWS::ApiGateway::UsagePlanKey': [
+    'BrokerPartnerMarketplaceCredentialsUsagePlanKey82078AC3',
+    'BrokerProductLoyaltyCredentialsUsagePlanKey9DBDB0BD',
+    'BrokerProductWebShopCredentialsUsagePlanKey914D5BD7',
+  ],
+  'AWS::Cognito::UserPoolClient': [
+    'BrokerIdentityUserPoolPartnerMarketplaceClientF84410F9',
+    'BrokerIdentityUserPoolProductLoyaltyClientB70BA9CD',
+    'BrokerIdentityUserPoolProductWebShopClientC59EFAEE',
+  ],
+  'AWS::SecretsManager::Secret': [
+    'BrokerPartnerMarketplaceCredentialsSecret12B913B0',
+    'BrokerProductLoyaltyCredentialsSecretF6B99725',
+    'BrokerProductWebShopCredentialsSecret1E5E7F1E',
+  ],
+};
+
+describe('upgrading from 0.1.0: each consumer moves from the broker stack to its own', () => {
+  const { stacks, blueprint } = buildReference();
+  const mappings = consumerStackRefactor(blueprint);
+  const templates = new Map(
+    allStacks(stacks).map((s) => [s.stackName, Template.fromStack(s).toJSON().Resources]),
+  );
+
+  test('every mapping starts at a resource of the 0.1.0 broker template, and ends at one of the same type', () => {
+    // The reference's broker template as 0.1.0 synthesized it: each logical id and its type.
+    const before: Record<string, string> = JSON.parse(
+      fs.readFileSync(
+        path.join(__dirname, '..', '..', 'fixtures', 'broker-0.1.0-resources.json'),
+        'utf8',
+      ),
+    );
+    for (const m of mappings) {
+      const type = before[m.Source.LogicalResourceId];
+      expect({ source: m.Source.LogicalResourceId, type }).toEqual({
+        source: m.Source.LogicalResourceId,
+        type: templates.get(m.Destination.StackName)?.[m.Destination.LogicalResourceId]?.Type,
+      });
+    }
+    // Every per-consumer resource of 0.1.0's broker moves: none is left to be deleted.
+    const moved = new Set(mappings.map((m) => m.Source.LogicalResourceId));
+    const consumerTypes = new Set(
+      Object.keys(BROKER_0_1_0).concat(
+        'AWS::SecretsManager::RotationSchedule',
+        'AWS::SecretsManager::ResourcePolicy',
+      ),
+    );
+    const left = Object.entries(before)
+      .filter(([id, type]) => consumerTypes.has(type) && !moved.has(id))
+      .map(([id]) => id);
+    expect(left).toEqual([]);
+  });
+
+  test('the mappings start at the logical ids 0.1.0 gave every credential resource', () => {
+    const sources = mappings.map((m) => m.Source.LogicalResourceId);
+    for (const ids of Object.values(BROKER_0_1_0))
+      for (const id of ids) expect(sources).toContain(id);
+    expect(new Set(mappings.map((m) => m.Source.StackName))).toEqual(
+      new Set(['OfficeZones-dev-Broker']),
+    );
+  });
+
+  test('each mapping ends at a resource of a consumer stack, each once', () => {
+    const consumerStacks = [...stacks.consumers.values()].map((s) => s.stackName);
+    for (const m of mappings) {
+      expect(consumerStacks).toContain(m.Destination.StackName);
+      expect(templates.get(m.Destination.StackName)).toHaveProperty([
+        m.Destination.LogicalResourceId,
+      ]);
+    }
+    const destinations = mappings.map(
+      (m) => `${m.Destination.StackName}.${m.Destination.LogicalResourceId}`,
+    );
+    expect(new Set(destinations).size).toBe(destinations.length);
+  });
+
+  test('every resource of a consumer stack but its manifest part comes from the broker of 0.1.0', () => {
+    for (const [name, stack] of stacks.consumers) {
+      const moved = new Set(
+        mappings
+          .filter((m) => m.Destination.StackName === stack.stackName)
+          .map((m) => m.Destination.LogicalResourceId),
+      );
+      const resources = Object.entries(templates.get(stack.stackName)!).filter(
+        ([id, r]: [string, any]) =>
+          r.Type !== 'AWS::CDK::Metadata' && !id.startsWith('ManifestParameter'),
+      );
+      expect({
+        name,
+        unmapped: resources.map(([id]) => id).filter((id) => !moved.has(id)),
+      }).toEqual({ name, unmapped: [] });
+    }
+  });
+});

@@ -16,10 +16,13 @@ describe('the reference blueprint', () => {
   const assembly = app.synth();
   const all: Stack[] = allStacks(stacks);
 
-  test('builds a back office, a broker, the front-office guardrails, one stack per product and the cost-management stack, with the configured prefix', () => {
+  test('builds a back office, a broker, a stack per broker consumer, the front-office guardrails, one stack per product and the cost-management stack, with the configured prefix', () => {
     expect(assembly.stacksRecursively.map((s) => s.stackName).sort()).toEqual([
       'OfficeZones-dev-BackOffice',
       'OfficeZones-dev-Broker',
+      'OfficeZones-dev-Consumer-partner-marketplace',
+      'OfficeZones-dev-Consumer-product-loyalty',
+      'OfficeZones-dev-Consumer-product-web-shop',
       'OfficeZones-dev-CostManagement',
       'OfficeZones-dev-FrontOfficeGuardrails',
       'OfficeZones-dev-Product-loyalty',
@@ -34,6 +37,9 @@ describe('the reference blueprint', () => {
     expect(assembly.stacks.map((s) => s.hierarchicalId).sort()).toEqual([
       'OfficeZones-dev-BackOffice',
       'OfficeZones-dev-Broker',
+      'OfficeZones-dev-Consumer-partner-marketplace',
+      'OfficeZones-dev-Consumer-product-loyalty',
+      'OfficeZones-dev-Consumer-product-web-shop',
       'OfficeZones-dev-FrontOfficeGuardrails',
       'OfficeZones-dev-Product-loyalty',
       'OfficeZones-dev-Product-web-shop',
@@ -95,7 +101,7 @@ describe('the reference blueprint', () => {
     const input = referenceInput();
     input.deployment = { bootstrapQualifier: 'ozq1' };
     const built = buildReference(input).app.synth();
-    expect(built.stacksRecursively.length).toBe(6);
+    expect(built.stacksRecursively.length).toBe(9);
     for (const stack of built.stacksRecursively) {
       expect(stack.template.Parameters.BootstrapVersion.Default).toBe(
         '/cdk-bootstrap/ozq1/version',
@@ -296,23 +302,48 @@ describe('the reference blueprint', () => {
     });
   });
 
-  test('the broker publishes what runtimes and the CLI need in SSM, and no secret in any output', () => {
-    const template = Template.fromStack(stacks.broker);
-    const parameters = Object.values(template.findResources('AWS::SSM::Parameter')).map(
-      (p: any) => p.Properties.Name,
-    );
-    expect(parameters.sort()).toEqual([
+  test('the broker and its consumer stacks publish what runtimes and the CLI need in SSM, and no secret in any output', () => {
+    const names = (stack: Stack) =>
+      Object.values(Template.fromStack(stack).findResources('AWS::SSM::Parameter')).map(
+        (p: any) => p.Properties.Name,
+      );
+    expect(names(stacks.broker).sort()).toEqual([
       '/office-zones/OfficeZones/dev/broker/api-id',
       '/office-zones/OfficeZones/dev/broker/api-url',
-      '/office-zones/OfficeZones/dev/broker/clients/product.loyalty/secret-arn',
-      '/office-zones/OfficeZones/dev/broker/clients/product.web-shop/secret-arn',
       '/office-zones/OfficeZones/dev/broker/credentials-key-arn',
       '/office-zones/OfficeZones/dev/broker/manifest',
+      '/office-zones/OfficeZones/dev/broker/manifest-parts/capabilities/catalog',
+      '/office-zones/OfficeZones/dev/broker/manifest-parts/capabilities/orders',
       '/office-zones/OfficeZones/dev/broker/onboarded-usage-plan-id',
       '/office-zones/OfficeZones/dev/broker/token-url',
       '/office-zones/OfficeZones/dev/broker/user-pool-id',
     ]);
-    expect(JSON.stringify(template.toJSON().Outputs)).not.toMatch(/ClientSecret|apiKey/);
+    expect(names(stacks.consumers.get('product.web-shop')!).sort()).toEqual([
+      '/office-zones/OfficeZones/dev/broker/clients/product.web-shop/secret-arn',
+      '/office-zones/OfficeZones/dev/broker/manifest-parts/consumers/product.web-shop',
+    ]);
+    expect(names(stacks.consumers.get('partner.marketplace')!)).toEqual([
+      '/office-zones/OfficeZones/dev/broker/manifest-parts/consumers/partner.marketplace',
+    ]);
+    for (const stack of [stacks.broker, ...stacks.consumers.values()])
+      expect(JSON.stringify(Template.fromStack(stack).toJSON().Outputs ?? {})).not.toMatch(
+        /ClientSecret|apiKey/,
+      );
+  });
+
+  test("a consumer stack is attributed to its product (cost centre and Product tag) in the integration zone; a partner's to the broker", () => {
+    const webShop = blueprint.frontOffice.products.find((p) => p.name === 'web-shop')!;
+    expect(stacks.consumers.get('product.web-shop')!.costTags).toMatchObject({
+      Zone: 'integration',
+      Product: 'web-shop',
+      CostCentre: webShop.costCentre,
+      Owner: blueprint.broker.owner,
+    });
+    expect(stacks.consumers.get('partner.marketplace')!.costTags).toMatchObject({
+      Zone: 'integration',
+      Product: 'broker',
+      CostCentre: blueprint.broker.costCentre,
+    });
   });
 
   test('the published manifest names the REST API and the usage plan onboarded partners join', () => {
@@ -334,7 +365,7 @@ describe('the reference blueprint', () => {
   });
 
   test("each product's credentials secret admits only that product's runtime role", () => {
-    const template = Template.fromStack(stacks.broker);
+    const template = Template.fromStack(stacks.consumers.get('product.web-shop')!);
     template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
       ResourcePolicy: {
         Statement: Match.arrayWith([

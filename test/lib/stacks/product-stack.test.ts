@@ -204,14 +204,18 @@ describe('product stacks of the reference blueprint', () => {
     });
   });
 
-  test('deploys after the broker and the guardrails, by order only: no reference to another stack', () => {
+  test('deploys after the broker, its consumer stack and the guardrails, by order only: no reference to another stack', () => {
     const artifact = assembly.getStackByName('OfficeZones-dev-Product-web-shop');
     expect(
       artifact.dependencies
         .map((d) => d.id)
         .filter((id) => !id.endsWith('.assets'))
         .sort(),
-    ).toEqual(['OfficeZones-dev-Broker', 'OfficeZones-dev-FrontOfficeGuardrails']);
+    ).toEqual([
+      'OfficeZones-dev-Broker',
+      'OfficeZones-dev-Consumer-product-web-shop',
+      'OfficeZones-dev-FrontOfficeGuardrails',
+    ]);
     const text = JSON.stringify(artifact.template);
     expect(text).not.toMatch(/Fn::ImportValue|Fn::GetStackOutput/);
   });
