@@ -8,6 +8,7 @@ export * from './lib/blueprint';
 export * from './lib/contract/broker-manifest';
 /** The stacks and the function that builds them all from a blueprint. */
 export { buildOfficeZones, allStacks, OfficeZonesStacks } from './lib/stacks/office-zones';
+export { consumerStackRefactor, ResourceMapping } from './lib/stacks/migration';
 export { registerSecurityChecks, SecurityChecks } from './lib/stacks/security';
 /** The reports synth writes next to the templates. */
 export { writeReports, REPORTS, ReportContext, ReportWriter } from './lib/reports';
