@@ -70,6 +70,7 @@ const EXPECTED = {
     ],
     'AWS::SQS::Queue': ['ZoneOrdersDeadLetterQueueCA6951AD', 'ZoneOrdersIntakeQueue03A14978'],
   },
+  'OfficeZones-dev-BackOfficeOperations': {},
   'OfficeZones-dev-Broker': {
     'AWS::ApiGateway::ApiKey': [
       'BrokerPartnerMarketplaceCredentialsApiKeyED1797FF',
