@@ -1,3 +1,4 @@
+export * from './back-office/back-office-alarms';
 export * from './back-office/back-office-zone';
 export * from './back-office/system-of-record';
 export * from './broker/api';

@@ -1,13 +1,12 @@
-import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { pascal } from '../naming';
 import { allowCloudWatchLogs } from '../shared/key-policies';
+import { BackOfficeAlarms } from './back-office-alarms';
 import { CommandWorkflow } from './command-workflow';
 import { IsolatedNetwork } from './isolated-network';
 import { ISystemOfRecord, LedgerKeys, SystemOfRecord } from './system-of-record';
@@ -35,6 +34,12 @@ export interface BackOfficeCapability {
    * @default - CloudFormation-generated names
    */
   readonly queueNames?: { readonly intake: string; readonly deadLetters: string };
+  /**
+   * Physical name of its workflow function (capabilities with a workflow), so alarms in another
+   * stack can watch it by name.
+   * @default - a CloudFormation-generated name
+   */
+  readonly workflowFunctionName?: string;
 }
 
 export interface BackOfficeZoneProps {
@@ -54,6 +59,14 @@ export interface BackOfficeZoneProps {
    * @default - no subscription
    */
   readonly operationsEmail?: string;
+  /**
+   * Whether the zone builds its capabilities' alarms (`alarms`). Without them, build a
+   * `BackOfficeAlarms` on `operations.topic` yourself, e.g. in a stack of its own that watches the
+   * capabilities by name, so that the zone's stack keeps room for capabilities (the back-office
+   * stack of a blueprint does this: its alarms are in the back-office operations stack).
+   * @default true
+   */
+  readonly alarms?: boolean;
   /**
    * Role ARNs (wildcards allowed) the zone key admits past its explicit deny besides the zone's own
    * roles and the broker, e.g. a break-glass role of IT operations. More can be added with `admit`.
@@ -120,8 +133,9 @@ export const DEPLOYMENT_KEY_USE = {
  *   workflow needs it, an SQS interface endpoint;
  * - per capability a `SystemOfRecord`, and for one that accepts commands a `CommandWorkflow`;
  * - every ledger in an AWS Backup plan (see `ZoneBackup`);
- * - alarms on dead letters, workflow errors, throttling and stale intake, to one operations topic
- *   that CloudWatch alarms of the account may publish to;
+ * - one operations topic that CloudWatch alarms of the account may publish to, and alarms on dead
+ *   letters, workflow errors, throttling and stale intake that notify it (see `BackOfficeAlarms`;
+ *   `alarms: false` leaves them to the caller);
  * - roles for people only when asked: a maintainer per capability (`addMaintainerRole`) and an
  *   operator (`addOperatorRole`).
  */
@@ -130,6 +144,8 @@ export class BackOfficeZone extends Construct {
   readonly network: IsolatedNetwork;
   readonly backup: ZoneBackup;
   readonly operations: ZoneOperations;
+  /** The capabilities' alarms; undefined when the zone was built with `alarms: false`. */
+  readonly alarms?: BackOfficeAlarms;
   readonly workflows = new Map<string, CommandWorkflow>();
   private readonly systems = new Map<string, SystemOfRecord>();
   private readonly dynamoDbEndpoint: ec2.GatewayVpcEndpoint;
@@ -162,6 +178,9 @@ export class BackOfficeZone extends Construct {
       encryptionKey: key,
       email: props.operationsEmail,
     });
+    if (props.alarms ?? true) {
+      this.alarms = new BackOfficeAlarms(this, 'Alarms', { topic: this.operations.topic });
+    }
 
     key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -238,49 +257,16 @@ export class BackOfficeZone extends Construct {
         workflow: capability.workflow,
         network: this.network,
         logKey: this.key,
+        functionName: capability.workflowFunctionName,
       });
       this.workflows.set(capability.name, workflow);
-      const fn = workflow.function;
-      const period = ZoneOperations.PERIOD;
-      this.operations.alarmWhen(
-        `${id}DeadLetters`,
-        `${capability.name}: commands in the dead-letter queue (refused or failed three times)`,
-        system.deadLetterQueue!.metricApproximateNumberOfMessagesVisible({
-          period,
-          statistic: 'Maximum',
-        }),
-      );
-      this.operations.alarmWhen(
-        `${id}WorkflowErrors`,
-        `${capability.name}: the workflow failed`,
-        fn.metricErrors({ period }),
-      );
-      this.operations.alarmWhen(
-        `${id}WorkflowThrottles`,
-        `${capability.name}: the workflow was throttled`,
-        fn.metricThrottles({ period }),
-      );
-      this.operations.alarmWhen(
-        `${id}IntakeAge`,
-        `${capability.name}: a command has waited 15 minutes or more`,
-        system.intakeQueue!.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
-        Duration.minutes(15).toSeconds(),
-      );
     }
-    system.tables.forEach((table, i) => {
-      this.operations.alarmWhen(
-        `${id}${i === 0 ? 'Ledger' : 'Invoices'}Throttles`,
-        `${capability.name}: requests to ${i === 0 ? 'the ledger' : 'the invoices ledger'} were throttled`,
-        table.metricThrottledRequestsForOperations({
-          operations: [
-            dynamodb.Operation.GET_ITEM,
-            dynamodb.Operation.PUT_ITEM,
-            dynamodb.Operation.UPDATE_ITEM,
-            dynamodb.Operation.QUERY,
-          ],
-          period: ZoneOperations.PERIOD,
-        }) as cloudwatch.IMetric,
-      );
+    this.alarms?.addCapability({
+      capabilityName: capability.name,
+      ledgers: system.tables,
+      intakeQueue: system.intakeQueue,
+      deadLetterQueue: system.deadLetterQueue,
+      workflowFunctionName: this.workflows.get(capability.name)?.function.functionName,
     });
     return system;
   }

@@ -19,6 +19,11 @@ export interface CommandWorkflowProps {
   /** Encrypts the function's logs. */
   readonly logKey: kms.IKey;
   /**
+   * Physical name of the function, so alarms in another stack can watch it by name.
+   * @default - a CloudFormation-generated name
+   */
+  readonly functionName?: string;
+  /**
    * Messages per invocation.
    * @default 10
    */
@@ -78,6 +83,7 @@ export class CommandWorkflow extends Construct {
     });
     this.function = new NodeFunction(this, 'Function', {
       entry: path.join(__dirname, 'handlers', 'command-processor.ts'),
+      functionName: props.functionName,
       description: `${system.capabilityName}: ${props.workflow} workflow of the intake queue`,
       role: this.role,
       vpc: network.vpc,

@@ -19,6 +19,11 @@ export interface NodeFunctionProps {
    * @default 'handler'
    */
   readonly handler?: string;
+  /**
+   * Physical name of the function, for those who find it by name (alarms in another stack).
+   * @default - a CloudFormation-generated name
+   */
+  readonly functionName?: string;
   readonly description?: string;
   /** @default - none */
   readonly environment?: Record<string, string>;
@@ -102,6 +107,7 @@ export class NodeFunction extends lambda.Function {
     super(scope, id, {
       code: handlerCode(scope, id, props.entry, lambda.Runtime.NODEJS_LATEST),
       handler: `index.${props.handler ?? 'handler'}`,
+      functionName: props.functionName,
       description: props.description,
       environment: props.environment,
       runtime: lambda.Runtime.NODEJS_LATEST,

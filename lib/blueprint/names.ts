@@ -143,6 +143,30 @@ export function ledgerTableName(
 }
 
 /**
+ * The physical name of a capability's invoices ledger (book to bill): its ledger's name with
+ * `-invoices`, as `SystemOfRecord` derives it from `ledgerTableName`.
+ */
+export function invoicesTableName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  capability: string,
+): string {
+  return `${ledgerTableName(blueprint, capability)}-invoices`;
+}
+
+/**
+ * The physical name of a capability's workflow function, so the back-office operations stack
+ * alarms on its metrics by name, without a reference to the back-office stack. Lambda function
+ * names are at most 64 characters.
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-FunctionName
+ */
+export function workflowFunctionName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  capability: string,
+): string {
+  return bounded(`${physicalNamePrefix(blueprint)}-${capability}-workflow`, 64);
+}
+
+/**
  * The physical names of a capability's queues: the intake queue the broker sends commands to and
  * its dead-letter queue. Fixed and known to both stacks: the broker formats the queue's ARN and
  * URL from the name instead of a cross-stack reference, and CloudFormation refuses to replace a

@@ -2,7 +2,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
-import { addBackOfficeBudgets } from './back-office-budgets';
 import { acknowledge } from '../../policies/acknowledge';
 import { SHARED_PRODUCT_TAGS } from '../blueprint';
 import { costTags } from '../blueprint/cost-tags';
@@ -15,12 +14,17 @@ import {
   ledgerTableName,
   maintainerRoleName,
   operatorRoleName,
+  workflowFunctionName,
 } from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export type BackOfficeStackProps = Omit<ZoneStackProps, 'attribution'>;
 
-/** The back-office zone: IT's systems of record, under change control. */
+/**
+ * The back-office zone: IT's systems of record, under change control. Only what holds data or
+ * guards it (and the workflows that keep it) is here; the alarms and budgets that watch it are in
+ * the back-office operations stack (DEC-033).
+ */
 export class BackOfficeStack extends ZoneStack {
   readonly zone: BackOfficeZone;
 
@@ -62,12 +66,15 @@ export class BackOfficeStack extends ZoneStack {
         ],
       },
       operationsEmail: backOffice.operationsEmail,
+      // The alarms watch the capabilities from the back-office operations stack (DEC-033).
+      alarms: false,
       capabilities: backOffice.capabilities.map((c) => ({
         name: c.name,
         ledger: c.ledger,
         workflow: c.operations.some((op) => op.kind === 'command') ? c.workflow : undefined,
         tableName: ledgerTableName(blueprint, c.name),
         queueNames: capabilityQueueNames(blueprint, c.name),
+        workflowFunctionName: workflowFunctionName(blueprint, c.name),
       })),
     });
 
@@ -136,8 +143,6 @@ export class BackOfficeStack extends ZoneStack {
       changeControl[capability.name] = capability.change;
     }
     this.templateOptions.metadata = { 'OfficeZones::ChangeControl': changeControl };
-
-    addBackOfficeBudgets(this, blueprint);
   }
 }
 

@@ -6,6 +6,7 @@ import { clientName, consumers } from '../blueprint';
 import { contractKeys } from '../blueprint/cost-tags';
 import { brokerManifest } from '../contract/broker-manifest';
 import { costExplorerRegion, managementStageName, stackName } from '../blueprint/names';
+import { BackOfficeOperationsStack } from './back-office-operations-stack';
 import { BackOfficeStack } from './back-office-stack';
 import { BrokerStack } from './broker-stack';
 import { ConsumerStack } from './consumer-stack';
@@ -17,6 +18,8 @@ import { ProductStack } from './product-stack';
 /** The stacks a blueprint builds. */
 export interface OfficeZonesStacks {
   readonly backOffice: BackOfficeStack;
+  /** The back office's alarms and budgets: stateless, deployed after the back office (DEC-033). */
+  readonly backOfficeOperations: BackOfficeOperationsStack;
   readonly broker: BrokerStack;
   /**
    * One stack per consumer of the broker (product or partner), by client name: its app client,
@@ -50,6 +53,7 @@ export interface OfficeZonesStacks {
 export function allStacks(stacks: OfficeZonesStacks): Stack[] {
   return [
     stacks.backOffice,
+    stacks.backOfficeOperations,
     stacks.broker,
     ...stacks.consumers.values(),
     stacks.frontOfficeGuardrails,
@@ -60,7 +64,8 @@ export function allStacks(stacks: OfficeZonesStacks): Stack[] {
 }
 
 /**
- * Builds the enterprise a blueprint describes: the back office, the broker, the front office's
+ * Builds the enterprise a blueprint describes: the back office and its operations (alarms and
+ * budgets), the broker, the front office's
  * guardrails and one stack per product, top-level; and, when the blueprint asks for them, the
  * cost-management stack and the organisation policies in a nested stage for the management
  * account (`managementStageName`), which `cdk deploy --all` does not select. The zones' stacks
@@ -72,6 +77,12 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
     throw new Error('Office Zones stacks belong directly to an App or a Stage');
   const id = (part: string) => stackName(blueprint, part);
   const backOffice = new BackOfficeStack(scope, id('BackOffice'), { blueprint });
+  const backOfficeOperations = new BackOfficeOperationsStack(scope, id('BackOfficeOperations'), {
+    blueprint,
+    backOffice: backOffice.zone,
+  });
+  // Its alarms watch the back office's ledgers, queues and functions by name: they must exist.
+  backOfficeOperations.addStackDependency(backOffice, 'alarms on the systems of record it holds');
   const broker = new BrokerStack(scope, id('Broker'), { blueprint, backOffice: backOffice.zone });
   const frontOfficeGuardrails = new FrontOfficeGuardrailsStack(scope, id('FrontOfficeGuardrails'), {
     blueprint,
@@ -129,6 +140,7 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
       : undefined;
   const stacks = {
     backOffice,
+    backOfficeOperations,
     broker,
     consumers: consumerStacks,
     products,

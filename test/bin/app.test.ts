@@ -55,6 +55,7 @@ describe('bin/app.ts', () => {
     );
     expect(files.filter((f) => f.endsWith('.template.json')).sort()).toEqual([
       'Bakery-test-BackOffice.template.json',
+      'Bakery-test-BackOfficeOperations.template.json',
       'Bakery-test-Broker.template.json',
       'Bakery-test-Consumer-product-cake-shop.template.json',
       'Bakery-test-FrontOfficeGuardrails.template.json',

@@ -17,7 +17,9 @@ test('synthesizes the whole enterprise through the security gate and writes its 
     const result = synthEnterprise(new App({ outdir }));
     expect(result.assembly.stacks.map((s) => s.stackName).sort()).toEqual([
       'Florist-prod-BackOffice',
+      'Florist-prod-BackOfficeOperations',
       'Florist-prod-Broker',
+      'Florist-prod-Consumer-product-flower-shop',
       'Florist-prod-FrontOfficeGuardrails',
       'Florist-prod-Product-flower-shop',
     ]);

@@ -337,6 +337,29 @@ describe('BackOfficeZone backups and operations', () => {
     ]);
   });
 
+  test('with `alarms: false` it keeps the topic and leaves the alarms to a `BackOfficeAlarms` elsewhere', () => {
+    const { template, backOffice } = zone({ alarms: false });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    expect(backOffice.alarms).toBeUndefined();
+  });
+
+  test('names a workflow function when asked, so alarms elsewhere find it by name', () => {
+    const { template } = zone({
+      capabilities: [
+        {
+          name: 'orders',
+          ledger: { partitionKey: 'orderId' },
+          workflow: 'record',
+          workflowFunctionName: 'acme-orders-workflow',
+        },
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'acme-orders-workflow',
+    });
+  });
+
   test('fails when a capability gets a second maintainer role, an unknown capability one, or the zone a second operator role', () => {
     const { backOffice } = zone({}, (z) => {
       z.addMaintainerRole('catalog', { assumedBy: new iam.AccountRootPrincipal() });

@@ -78,7 +78,7 @@ describe('cost-attribution reports of the reference blueprint', () => {
       .flatMap(([stack, t]) => Object.keys(t.Resources).map((id) => `${stack} ${id}`))
       .sort();
     expect(rows.map((r) => `${r.Stack} ${r['Logical ID']}`).sort()).toEqual(expected);
-    expect(Object.keys(templates)).toHaveLength(9);
+    expect(Object.keys(templates)).toHaveLength(10);
   });
 
   test('each row names the construct path and the type of its resource', () => {

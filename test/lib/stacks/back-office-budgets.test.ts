@@ -1,16 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { parseBlueprint } from '../../../lib/blueprint';
-import { BackOfficeStack } from '../../../lib/stacks/back-office-stack';
-import { referenceInput, testApp } from '../../helpers';
+import { buildReference, referenceInput } from '../../helpers';
 
-/** The back-office stack alone, in an app of its own. */
-function backOfficeOf(input = referenceInput()) {
-  return new BackOfficeStack(testApp(), 'BackOffice', { blueprint: parseBlueprint(input) });
+/** The stack the back-office budgets are in: the back-office operations stack (DEC-033). */
+function operationsOf(input = referenceInput()) {
+  return buildReference(input).stacks.backOfficeOperations;
 }
 
 describe('back-office budgets', () => {
   test('one monthly budget per back-office cost centre, on the cost-centre tag, attributed to it', () => {
-    const template = Template.fromStack(backOfficeOf());
+    const template = Template.fromStack(operationsOf());
     const budgets = Object.values<any>(template.findResources('AWS::Budgets::Budget')).map((b) => ({
       name: b.Properties.Budget.BudgetName,
       usd: b.Properties.Budget.BudgetLimit.Amount,
@@ -60,9 +58,16 @@ describe('back-office budgets', () => {
     ]);
   });
 
+  test('none in the back-office stack: budgets hold no data and live with the alarms', () => {
+    Template.fromStack(buildReference().stacks.backOffice).resourceCountIs(
+      'AWS::Budgets::Budget',
+      0,
+    );
+  });
+
   test('none when the blueprint declares none', () => {
     const input = referenceInput() as any;
     delete input.backOffice.budgets;
-    Template.fromStack(backOfficeOf(input)).resourceCountIs('AWS::Budgets::Budget', 0);
+    Template.fromStack(operationsOf(input)).resourceCountIs('AWS::Budgets::Budget', 0);
   });
 });

@@ -73,6 +73,7 @@ const EXPECTED = {
     ],
     'AWS::SQS::Queue': ['ZoneOrdersDeadLetterQueueCA6951AD', 'ZoneOrdersIntakeQueue03A14978'],
   },
+  'OfficeZones-dev-BackOfficeOperations': {},
   'OfficeZones-dev-Broker': {
     'AWS::ApiGateway::RestApi': ['BrokerApiFC10C4DB'],
     'AWS::ApiGateway::UsagePlan': [
