@@ -59,7 +59,7 @@ describe('README, "Use as a library"', () => {
     const { status, stderr, stdout, files } = run(programs[1]!);
     expect(stderr).toBe('');
     expect(status).toBe(0);
-    expect(stdout).toMatch(/^8 stacks and \d+ reports in /);
+    expect(stdout).toMatch(/^10 stacks and \d+ reports in /);
     expect(files).toEqual(
       expect.arrayContaining(['Contoso-dev-Broker.template.json', 'security-report.md']),
     );
