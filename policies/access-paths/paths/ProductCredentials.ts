@@ -17,6 +17,8 @@ import { AccessPathKind, asRole, encryptionKeyOf, keyPaths, slug, stacksOf } fro
  * every runtime it does not name meets the very same statement, so one of them answers for all.
  * A wildcard that admits other runtimes (`*-runtime`) admits the sampled one too and fails the
  * path; a runtime whose identity policy grants every secret is caught by its own sampled path.
+ * A narrower pattern, admitting some outsiders but not the sampled one, would go unseen: the
+ * constructs admit by exact ARN (`ConsumerCredentials`), and a pattern is a change to review.
  * What sampling alone would miss, a secret's policy naming another product's runtime by its ARN,
  * is tried as well: every runtime a secret's resource policy names, other than its owner, gets a
  * path against that secret.
@@ -119,7 +121,9 @@ function outsiders(
     if (runtime.own === secret) return;
     pairs.set(`${runtime.arn} ${secret.stack.stackName}/${secret.logicalId}`, [runtime, secret]);
   };
-  const byName = [...runtimes].sort((a, b) => a.product.localeCompare(b.product));
+  const byName = [...runtimes].sort((a, b) =>
+    a.product < b.product ? -1 : a.product > b.product ? 1 : 0,
+  );
   const ring = byName.filter((r) => r.own);
   if (ring.length > 1) ring.forEach((r, i) => add(r, ring[(i + 1) % ring.length].own!));
   const owned = new Set(ring.length > 1 ? ring.map((r) => r.own) : []);
