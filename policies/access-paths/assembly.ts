@@ -51,6 +51,7 @@ export class Assembly {
   readonly stacks: readonly StackTemplate[];
   readonly resources: readonly AssemblyResource[];
   private readonly byStack = new Map<string, Map<string, AssemblyResource>>();
+  private readonly byType = new Map<string, readonly AssemblyResource[]>();
   private readonly exports = new Map<string, { stack: StackTemplate; value: unknown }>();
   private readonly resolving = new Set<string>();
   private readonly ssmParameters = new Map<string, { stack: StackTemplate; value: unknown }>();
@@ -100,8 +101,14 @@ export class Assembly {
   }
 
   /** Resources of a CloudFormation type, across every stack. */
-  ofType(type: string): AssemblyResource[] {
-    return this.resources.filter((r) => r.type === type);
+  ofType(type: string): readonly AssemblyResource[] {
+    // Asked once a path (a resource's policy) on thousands of resources: looked up once a type.
+    let found = this.byType.get(type);
+    if (!found) {
+      found = this.resources.filter((r) => r.type === type);
+      this.byType.set(type, found);
+    }
+    return found;
   }
 
   /** One resource by stack and logical id. */

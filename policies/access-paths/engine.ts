@@ -52,7 +52,9 @@ export type EngineLoader = () => AccessEngine | undefined;
  * Loads `@cloud-copilot/iam-simulate` if it is installed, without importing it: Office Zones is
  * Apache-2.0 and the engine AGPL-3.0, so it is an optional peer dependency (DEC-010). The engine's
  * API is asynchronous and a validation plugin is not, so the requests run in one child Node.js
- * process per synth, which loads the engine once and answers on stdout.
+ * process per synth, which loads the engine once and answers on stdout; with more than a few
+ * hundred distinct requests, the child splits them over up to four worker threads, each with
+ * the engine loaded once.
  */
 export const loadIamSimulate: EngineLoader = () => {
   let entry: string;
@@ -81,18 +83,28 @@ function packageVersion(entry: string): string | undefined {
 
 const RUNNER = path.join(__dirname, 'engine-runner.js');
 
+/** Requests as a table of distinct policy documents and the distinct requests (engine-runner.js). */
+interface PackedRequests {
+  readonly policies: readonly unknown[];
+  readonly simulations: readonly unknown[];
+  /** Where each request's answer is among the distinct requests' answers. */
+  readonly index: readonly number[];
+}
+
 /** The request loop both the child process and an in-process engine run. */
-const { runRequests } = require(RUNNER) as {
+const { runRequests, pack } = require(RUNNER) as {
   runRequests: (engine: unknown, requests: readonly EngineRequest[]) => Promise<EngineResult[]>;
+  pack: (requests: readonly EngineRequest[]) => PackedRequests;
 };
 
-// The child loads the engine and the runner and answers on stdout: plain JavaScript, no loader.
+// The child loads the runner, which loads the engine (in worker threads when there are many
+// requests), and answers each distinct request on stdout: plain JavaScript, no loader.
 const CHILD = `
 const chunks = [];
 process.stdin.on('data', (c) => chunks.push(c));
 process.stdin.on('end', async () => {
-  const { entry, runner, requests } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  const out = await require(runner).runRequests(require(entry), requests);
+  const { entry, runner, packed } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  const out = await require(runner).runPacked(entry, packed);
   process.stdout.write(JSON.stringify(out));
 });
 `;
@@ -121,8 +133,11 @@ export function loadIamSimulateInProcess(): AsyncAccessEngine | undefined {
 
 function runInChild(entry: string, requests: readonly EngineRequest[]): EngineResult[] {
   if (requests.length === 0) return [];
+  // Each policy document and each distinct request crosses the process boundary once: the
+  // requests of a large blueprint repeat a few hundred documents some ten thousand times.
+  const { index, ...packed } = pack(requests);
   const child = spawnSync(process.execPath, ['-e', CHILD], {
-    input: JSON.stringify({ entry, runner: RUNNER, requests }),
+    input: JSON.stringify({ entry, runner: RUNNER, packed }),
     maxBuffer: 256 * 1024 * 1024,
     encoding: 'utf8',
     // The parent may run under a TypeScript loader; the child needs none.
@@ -133,5 +148,6 @@ function runInChild(entry: string, requests: readonly EngineRequest[]): EngineRe
       `${ENGINE_PACKAGE} failed (exit ${child.status}): ${(child.stderr || String(child.error ?? '')).trim().split('\n')[0]}`,
     );
   }
-  return JSON.parse(child.stdout) as EngineResult[];
+  const answers = JSON.parse(child.stdout) as EngineResult[];
+  return index.map((i) => answers[i]);
 }
