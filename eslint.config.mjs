@@ -43,14 +43,42 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
+              regex: '^(?:aws-cdk-lib(?:/.*)?|constructs)$',
               message:
                 'lib/blueprint, lib/contract and lib/cli stay free of aws-cdk-lib and constructs.',
             },
             {
-              group: ['**/constructs/**', '**/stacks/**', '**/reports/**'],
+              // The constructs' CDK-free data and checks (defaults.ts, prop-rules.ts, *-rules.ts,
+              // throttle.ts) are the exception: the blueprint reads the same defaults and limits.
+              regex:
+                '/(?:stacks|reports)/|/constructs/(?!(?:front-office|back-office|cost-attribution|shared)/(?:defaults|prop-rules|[a-z-]+-rules|throttle|product-route)$)',
               message:
-                'lib/blueprint, lib/contract and lib/cli do not import the CDK side of the house.',
+                'lib/blueprint, lib/contract and lib/cli do not import the CDK side of the house (only its CDK-free defaults and rules).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // What lib/blueprint may read from constructs/: plain data and pure functions, no CDK.
+    files: [
+      'constructs/*/defaults.ts',
+      'constructs/*/prop-rules.ts',
+      'constructs/*/*-rules.ts',
+      'constructs/shared/throttle.ts',
+      'constructs/front-office/product-route.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(?:aws-cdk-lib(?:/.*)?|constructs)$|^\\.\\.?/(?!(?:[a-z-]+/)?(?:defaults|prop-rules|[a-z-]+-rules|throttle|product-route)$)',
+              message:
+                "The constructs' defaults and rules stay CDK-free: the blueprint and the CLI read them.",
             },
           ],
         },

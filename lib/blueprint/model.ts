@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import { MIN_CHANGEABLE_FOR_DAYS } from '../../constructs/back-office/backup-rules';
+import { BACK_OFFICE_DEFAULTS } from '../../constructs/back-office/defaults';
+import { FRONT_OFFICE_DEFAULTS } from '../../constructs/front-office/defaults';
+import {
+  FUNCTION_MEMORY_MIB,
+  INTEGRATION_TIMEOUT_SECONDS,
+} from '../../constructs/shared/prop-rules';
 
 /**
  * The blueprint: a typed model of the enterprise that Office Zones builds.
@@ -252,8 +259,16 @@ const Web = z
 
 const Api = z
   .strictObject({
-    memoryMb: z.int().min(128).max(10240).default(256),
-    timeoutSeconds: z.int().min(1).max(29).default(10),
+    memoryMb: z
+      .int()
+      .min(FUNCTION_MEMORY_MIB.min)
+      .max(FUNCTION_MEMORY_MIB.max)
+      .default(FRONT_OFFICE_DEFAULTS.productApi.memorySize),
+    timeoutSeconds: z
+      .int()
+      .min(INTEGRATION_TIMEOUT_SECONDS.min)
+      .max(INTEGRATION_TIMEOUT_SECONDS.max)
+      .default(FRONT_OFFICE_DEFAULTS.productApi.timeoutSeconds),
     authorizer: z
       .strictObject({
         issuer: z
@@ -384,22 +399,28 @@ export const BlueprintSchema = z
       vpcCidr: z
         .string()
         .regex(/^10\.(?:[0-9]{1,3})\.0\.0\/16$/, 'must be a /16 in 10.0.0.0/8, e.g. 10.40.0.0/16')
-        .default('10.40.0.0/16')
+        .default(BACK_OFFICE_DEFAULTS.network.cidr)
         .meta({ description: "The back office's isolated network." }),
       backup: z
         .strictObject({
-          dailyRetentionDays: z.int().default(35),
-          monthlyRetentionDays: z.int().default(365),
+          dailyRetentionDays: z.int().default(BACK_OFFICE_DEFAULTS.backup.dailyRetentionDays),
+          monthlyRetentionDays: z.int().default(BACK_OFFICE_DEFAULTS.backup.monthlyRetentionDays),
           vaultLock: z
             .strictObject({
               minRetentionDays: z.int().positive(),
               maxRetentionDays: z.int().positive().optional(),
-              changeableForDays: z.int().min(3).default(3),
+              changeableForDays: z
+                .int()
+                .min(MIN_CHANGEABLE_FOR_DAYS)
+                .default(BACK_OFFICE_DEFAULTS.backup.changeableForDays),
             })
             .optional()
             .meta({ description: 'Locks the vault (compliance mode after the grace period).' }),
         })
-        .default({ dailyRetentionDays: 35, monthlyRetentionDays: 365 }),
+        .default({
+          dailyRetentionDays: BACK_OFFICE_DEFAULTS.backup.dailyRetentionDays,
+          monthlyRetentionDays: BACK_OFFICE_DEFAULTS.backup.monthlyRetentionDays,
+        }),
       capabilities: z.array(Capability).min(1, 'the back office needs at least one capability'),
       budgets: z.array(CostCentreBudget).optional().meta({
         description:
