@@ -5,7 +5,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PropChecks } from './check-props';
+import { SHARED_DEFAULTS } from './defaults';
 import { handlerCode } from './handler-code';
+import { FUNCTION_TIMEOUT_SECONDS, integerRangeProblem, memorySizeProblem } from './prop-rules';
+
+const DEFAULTS = SHARED_DEFAULTS.nodeFunction;
 
 export interface NodeFunctionProps {
   /**
@@ -19,36 +24,74 @@ export interface NodeFunctionProps {
    * @default 'handler'
    */
   readonly handler?: string;
+  /**
+   * What the function does, shown in the Lambda console. Range: at most 256 characters.
+   * @default - none
+   */
   readonly description?: string;
-  /** @default - none */
+  /**
+   * Environment variables; together at most 4 KB.
+   * @default - none
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+   */
   readonly environment?: Record<string, string>;
-  /** @default 256 */
+  /**
+   * Memory, in MiB. Range: 128 to 10,240.
+   * @default 256
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+   */
   readonly memorySize?: number;
-  /** @default Duration.seconds(10) */
+  /**
+   * How long an invocation may run. Range: 1 second to 15 minutes.
+   * @default Duration.seconds(10)
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
+   */
   readonly timeout?: Duration;
   /**
    * The role the function runs as. It gets write access to the function's log group and, in a
    * VPC, the network-interface permissions Lambda needs.
    * @default - a new role with exactly those permissions
    */
-  readonly role?: iam.Role;
+  readonly role?: iam.IRole;
   /**
    * Encrypts the function's log group. Its key policy must let CloudWatch Logs use it.
    * @default - CloudWatch Logs' own encryption
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Encrypts the function's log group.
+   * @default - CloudWatch Logs' own encryption
+   * @deprecated use `encryptionKey`, the name every Office Zones construct (and aws-cdk-lib) gives
+   * the key it encrypts with; `logKey` goes in the next minor release.
    */
   readonly logKey?: kms.IKey;
-  /** @default logs.RetentionDays.ONE_YEAR */
+  /**
+   * How long the function's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
   readonly logRetention?: logs.RetentionDays;
   /**
    * Subnets to run in. The function then has no route to the internet unless the VPC gives it one.
    * @default - not in a VPC
    */
   readonly vpc?: ec2.IVpc;
-  /** @default - the VPC's isolated subnets */
+  /**
+   * Which of the VPC's subnets to run in (with `vpc`).
+   * @default - the VPC's isolated subnets
+   */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /** @default - a new security group with no ingress */
+  /**
+   * Security groups of the function's network interfaces (with `vpc`).
+   * @default - a new security group with no ingress
+   */
   readonly securityGroups?: ec2.ISecurityGroup[];
-  /** @default - unreserved */
+  /**
+   * Concurrent executions reserved for (and limiting) the function. Range: 0 to the account's
+   * unreserved concurrency.
+   * @default - unreserved
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   */
   readonly reservedConcurrentExecutions?: number;
 }
 
@@ -64,8 +107,8 @@ export interface NodeFunctionProps {
 export class NodeFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-      encryptionKey: props.logKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.encryptionKey ?? props.logKey,
+      retention: props.logRetention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const role =
@@ -106,8 +149,8 @@ export class NodeFunction extends lambda.Function {
       environment: props.environment,
       runtime: lambda.Runtime.NODEJS_LATEST,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize ?? DEFAULTS.memorySize,
+      timeout: props.timeout ?? Duration.seconds(DEFAULTS.timeoutSeconds),
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup,
@@ -120,5 +163,11 @@ export class NodeFunction extends lambda.Function {
       allowPublicSubnet: false,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     });
+    new PropChecks(this)
+      .check('memorySize', props.memorySize, memorySizeProblem)
+      .checkSeconds('timeout', props.timeout, (seconds) =>
+        integerRangeProblem(seconds, FUNCTION_TIMEOUT_SECONDS, 'seconds'),
+      )
+      .throwIfAny();
   }
 }
