@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { MIN_CHANGEABLE_FOR_DAYS } from '../../constructs/back-office/backup-rules';
 import { BACK_OFFICE_DEFAULTS } from '../../constructs/back-office/defaults';
+import {
+  COST_CATEGORY_NAME,
+  COST_CATEGORY_NAME_LENGTH,
+  COST_CATEGORY_NAME_MESSAGE,
+} from '../../constructs/cost-attribution/cost-rules';
 import { FRONT_OFFICE_DEFAULTS } from '../../constructs/front-office/defaults';
 import {
   FUNCTION_MEMORY_MIB,
@@ -460,12 +465,9 @@ export const BlueprintSchema = z
       .strictObject({
         costCategoryName: z
           .string()
-          .min(1)
-          .max(50)
-          .regex(
-            /^(?! )[\p{L}\p{N}\p{Z}_-]*(?<! )$/u,
-            'must be letters, digits, spaces, _ or -, not starting or ending with a space',
-          )
+          .min(COST_CATEGORY_NAME_LENGTH.min)
+          .max(COST_CATEGORY_NAME_LENGTH.max)
+          .regex(COST_CATEGORY_NAME, COST_CATEGORY_NAME_MESSAGE)
           .default('Office zone')
           .meta({
             description:
