@@ -8,6 +8,12 @@ import {
 } from '../../constructs/cost-attribution/cost-rules';
 import { FRONT_OFFICE_DEFAULTS } from '../../constructs/front-office/defaults';
 import {
+  CLOUDFRONT_CERTIFICATE_ARN,
+  CLOUDFRONT_WEB_ACL_ARN,
+  COUNTRY_CODE,
+  DOMAIN_NAME,
+} from '../../constructs/front-office/web-rules';
+import {
   FUNCTION_MEMORY_MIB,
   INTEGRATION_TIMEOUT_SECONDS,
 } from '../../constructs/shared/prop-rules';
@@ -224,7 +230,7 @@ const Partner = z
 const Web = z
   .strictObject({
     countries: z
-      .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'))
+      .array(z.string().regex(COUNTRY_CODE.pattern, COUNTRY_CODE.message))
       .min(1)
       .optional()
       .meta({
@@ -233,10 +239,7 @@ const Web = z
       }),
     webAclArn: z
       .string()
-      .regex(
-        /^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global\/webacl\/.+$/,
-        'must be the ARN of a CLOUDFRONT-scope web ACL in us-east-1',
-      )
+      .regex(CLOUDFRONT_WEB_ACL_ARN.pattern, CLOUDFRONT_WEB_ACL_ARN.message)
       .optional()
       .meta({
         description:
@@ -244,18 +247,10 @@ const Web = z
       }),
     customDomain: z
       .strictObject({
-        domainName: z
-          .string()
-          .regex(
-            /^(?!-)[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+$/,
-            'must be a lower-case domain name',
-          ),
+        domainName: z.string().regex(DOMAIN_NAME.pattern, DOMAIN_NAME.message),
         certificateArn: z
           .string()
-          .regex(
-            /^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate\/.+$/,
-            'must be the ARN of an ACM certificate in us-east-1',
-          ),
+          .regex(CLOUDFRONT_CERTIFICATE_ARN.pattern, CLOUDFRONT_CERTIFICATE_ARN.message),
       })
       .optional()
       .meta({ description: 'A custom domain and its certificate; viewers then need TLS 1.2.' }),
@@ -301,7 +296,10 @@ const Api = z
 
 const Data = z
   .strictObject({
-    partitionKey: z.string().regex(FIELD, 'must be a field name').default('pk'),
+    partitionKey: z
+      .string()
+      .regex(FIELD, 'must be a field name')
+      .default(FRONT_OFFICE_DEFAULTS.productData.partitionKey),
     sortKey: z.string().regex(FIELD, 'must be a field name').optional(),
   })
   .meta({ description: 'A DynamoDB table, on demand.' });
