@@ -25,8 +25,14 @@ export const BACKUP_PLAN_NAME = /^[A-Za-z0-9\-_.]{1,50}$/;
 
 /** What the checks read: the plan's retention and its optional vault lock, in days. */
 export interface BackupRetention {
+  /** How long the daily recovery points are kept, in days. */
   readonly dailyRetentionDays: number;
+  /** How long the monthly recovery points are kept, in days. */
   readonly monthlyRetentionDays: number;
+  /**
+   * The vault lock's retention bounds and grace period, in days.
+   * @default - no lock
+   */
   readonly vaultLock?: {
     readonly minRetentionDays?: number;
     readonly maxRetentionDays?: number;
@@ -36,8 +42,11 @@ export interface BackupRetention {
 
 /** A problem of one field, by its path under the backup settings, e.g. `['vaultLock', 'minRetentionDays']`. */
 export interface BackupProblem {
+  /** The field, e.g. `['vaultLock', 'minRetentionDays']`. */
   readonly path: readonly string[];
+  /** What is wrong, phrased to follow the field's name. */
   readonly problem: string;
+  /** The value of the field. */
   readonly received: number;
 }
 

@@ -88,7 +88,7 @@ export interface ISystemOfRecord extends IConstruct {
   readonly ledger: dynamodb.ITable;
   /** The keys of the ledger table. */
   readonly ledgerKeys: LedgerKeys;
-  /** Undefined for a read-only capability. */
+  /** The queue the broker submits commands to; undefined for a read-only capability. */
   readonly intakeQueue?: sqs.IQueue;
   /** Lets the grantee send commands to the intake queue, and nothing else. */
   grantSubmit(grantee: iam.IGrantable): iam.Grant;
@@ -196,12 +196,17 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
     return new ImportedSystemOfRecord(scope, id, attrs);
   }
 
+  /** The capability's name, e.g. `orders`. */
   readonly capabilityName: string;
+  /** The zone key that encrypts the ledgers and the queues. */
   readonly encryptionKey: kms.IKey;
+  /** The ledger table. */
   readonly ledger: dynamodb.ITable;
+  /** The keys of the ledger table. */
   readonly ledgerKeys: LedgerKeys;
   /** The invoices ledger (book to bill), if the capability keeps one. */
   readonly invoices?: dynamodb.ITable;
+  /** The queue the broker submits commands to; undefined for a read-only capability. */
   readonly intakeQueue?: sqs.IQueue;
   /** Where the intake queue's failed and refused messages go; undefined for a read-only capability. */
   readonly deadLetterQueue?: sqs.IQueue;

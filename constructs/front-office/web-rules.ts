@@ -6,7 +6,9 @@
 
 /** A rule: the pattern a value must match, and what to say when it does not. */
 export interface PatternRule {
+  /** The pattern a valid value matches. */
   readonly pattern: RegExp;
+  /** What to say of a value that does not, e.g. `must be a lower-case domain name`. */
   readonly message: string;
 }
 

@@ -10,7 +10,9 @@ import type { Throttle } from './throttle';
 
 /** An inclusive range of numbers. */
 export interface NumberRange {
+  /** The smallest valid value. */
   readonly min: number;
+  /** The largest valid value. */
   readonly max: number;
 }
 
