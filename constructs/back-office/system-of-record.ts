@@ -216,7 +216,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
   private readonly workers: string[] = [];
   private readonly maintainers: string[] = [];
   private readonly operators: string[] = [];
-  private readonly ledgerAdmitted: readonly string[];
+  private readonly admittedByProps: readonly string[];
 
   constructor(scope: Construct, id: string, props: SystemOfRecordProps) {
     super(scope, id);
@@ -228,7 +228,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       )
       .throwIfAny();
     this.ledgerKeys = props.ledger;
-    this.ledgerAdmitted = props.admittedPrincipalArns ?? [];
+    this.admittedByProps = props.admittedPrincipalArns ?? [];
 
     this.ledger = this.table('Ledger', props.tableName, props.ledger);
     if (props.invoices) {
@@ -437,12 +437,12 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
           ...this.readers,
           ...this.workers,
           ...this.maintainers,
-          ...this.ledgerAdmitted,
+          ...this.admittedByProps,
         ]),
         this.denyUnless(TABLE_WRITE, [arn], () => [
           ...this.workers,
           ...this.maintainers,
-          ...this.ledgerAdmitted,
+          ...this.admittedByProps,
         ]),
         new iam.PolicyStatement({
           sid: 'DenyInsecureTransport',
