@@ -5,7 +5,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { PropChecks } from '../shared/check-props';
-import { integerRangeProblem, type NumberRange } from '../shared/prop-rules';
+import {
+  integerRangeProblem,
+  queueNameProblem,
+  tableNameProblem,
+  type NumberRange,
+} from '../shared/prop-rules';
 import { BACK_OFFICE_DEFAULTS } from './defaults';
 
 const DEFAULTS = BACK_OFFICE_DEFAULTS.systemOfRecord;
@@ -43,14 +48,17 @@ export interface SystemOfRecordProps {
   /**
    * Physical name of the ledger table; the invoices table gets the same name with `-invoices`.
    * A named table cannot be replaced silently: a change that needs a new table fails instead.
+   * Range: 3 to 255 letters, digits, `_`, `-` or `.` (246 with an invoices ledger).
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
    * @default - a CloudFormation-generated name
    */
   readonly tableName?: string;
   /**
    * Physical names of the intake queue and its dead-letter queue. A named queue cannot be
    * replaced silently either: a change that needs a new queue fails instead, so whoever sends to
-   * it by name (the broker) keeps reaching it.
+   * it by name (the broker) keeps reaching it. Range: 1 to 80 letters, digits, `_` or `-`.
    * @default - CloudFormation-generated names
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
    */
   readonly queueNames?: { readonly intake: string; readonly deadLetters: string };
   /**
@@ -226,6 +234,9 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       .check('maxReceiveCount', props.maxReceiveCount, (n) =>
         integerRangeProblem(n, MAX_RECEIVE_COUNT, 'receives'),
       )
+      .check('tableName', props.tableName, tableNameProblem)
+      .check('queueNames.intake', props.queueNames?.intake, queueNameProblem)
+      .check('queueNames.deadLetters', props.queueNames?.deadLetters, queueNameProblem)
       .throwIfAny();
     this.ledgerKeys = props.ledger;
     this.admittedByProps = props.admittedPrincipalArns ?? [];

@@ -13,6 +13,7 @@ import { NodeFunction } from '../shared/node-function';
 import {
   integrationTimeoutProblem,
   memorySizeProblem,
+  roleNameProblem,
   throttleProblems,
 } from '../shared/prop-rules';
 import type { Throttle } from '../shared/throttle';
@@ -119,7 +120,8 @@ export class ProductApi extends Construct {
     const throttle = props.throttle ?? DEFAULTS.throttle;
     const checks = new PropChecks(this)
       .check('memorySize', props.memorySize, memorySizeProblem)
-      .checkSeconds('timeout', props.timeout, integrationTimeoutProblem);
+      .checkSeconds('timeout', props.timeout, integrationTimeoutProblem)
+      .check('runtimeRoleName', props.runtimeRoleName, roleNameProblem);
     for (const { field, problem } of throttleProblems(throttle)) {
       checks.check(`throttle.${field}`, throttle[field], () => problem);
     }

@@ -89,3 +89,42 @@ export function throttleProblems(
   if (burst) problems.push({ field: 'burstLimit', problem: burst });
   return problems;
 }
+
+/**
+ * An IAM role's name: 1 to 64 letters, digits and `+=,.@_-`.
+ * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+ */
+export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * A DynamoDB table's name: 3 to 255 letters, digits, `_`, `-` or `.`.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+ */
+export const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/**
+ * An SQS standard queue's name: 1 to 80 letters, digits, `_` or `-`.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
+ */
+export const SQS_QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+/** Why IAM would refuse this role name, or undefined. */
+export function roleNameProblem(name: string): string | undefined {
+  return IAM_ROLE_NAME.test(name)
+    ? undefined
+    : 'must be 1 to 64 letters, digits or the characters + = , . @ _ -';
+}
+
+/** Why DynamoDB would refuse this table name, or undefined. */
+export function tableNameProblem(name: string): string | undefined {
+  return DYNAMODB_TABLE_NAME.test(name)
+    ? undefined
+    : 'must be 3 to 255 letters, digits, underscores, hyphens or periods';
+}
+
+/** Why SQS would refuse this standard queue's name, or undefined. */
+export function queueNameProblem(name: string): string | undefined {
+  return SQS_QUEUE_NAME.test(name)
+    ? undefined
+    : 'must be 1 to 80 letters, digits, underscores or hyphens';
+}

@@ -38,10 +38,12 @@ describe('ProductApi', () => {
         timeout: Duration.seconds(40),
         throttle: { rateLimit: 0, burstLimit: 6000 },
         routes: [{ route: 'POST /orders' }, { route: 'FETCH orders' }],
+        runtimeRoleName: 'web shop runtime',
       });
     expect(errorOf(build).split('\n')).toEqual([
       'Test/Api: memorySize must be a whole number of MiB from 128 to 10240 (received: 64)',
       'Test/Api: timeout must be a whole number of seconds from 1 to 29 (received: 40 seconds)',
+      'Test/Api: runtimeRoleName must be 1 to 64 letters, digits or the characters + = , . @ _ - (received: "web shop runtime")',
       'Test/Api: throttle.rateLimit must be a number of requests per second greater than 0 (received: 0)',
       'Test/Api: throttle.burstLimit must be a whole number of requests from 0 to 5000 (received: 6000)',
       'Test/Api: routes[1].route must be a method (GET, POST, PUT, PATCH or DELETE), a space and a path such as /orders/{orderId} (received: "FETCH orders")',
