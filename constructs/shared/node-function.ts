@@ -106,8 +106,8 @@ export interface NodeFunctionProps {
  *
  * It extends `lambda.Function` where the house composes an L2 (STYLE.md), for now: the broker's
  * secret rotation hands it to Secrets Manager as a function, and composing one would move every
- * function's construct path. The other constructs expose it as `lambda.IFunction`, so the change stays
- * internal when it comes.
+ * function's construct path. The other constructs expose it as `lambda.IFunction`, so the change
+ * stays internal when it comes.
  */
 export class NodeFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
