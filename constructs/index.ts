@@ -8,6 +8,7 @@ export * from './back-office/zone-backup';
 export * from './back-office/zone-operations';
 export * from './broker/api';
 export * from './broker/broker';
+export * from './broker/credentials';
 export * from './broker/identity';
 export * from './broker/secret-rotation';
 export * from './broker/web-acl';

@@ -41,7 +41,7 @@ const isPublic = (member: ts.Node) =>
     : false);
 
 /** The type annotations of a declaration's public signature. */
-function publicTypeNodes(declaration: ts.Declaration): ts.Node[] {
+function publicTypeNodes(declaration: ts.Declaration, inferred: ts.Node[] = []): ts.Node[] {
   const nodes: ts.Node[] = [];
   const signature = (d: ts.SignatureDeclaration) => {
     d.parameters.forEach((p) => p.type && nodes.push(p.type));
@@ -56,6 +56,7 @@ function publicTypeNodes(declaration: ts.Declaration): ts.Node[] {
       if (!isPublic(member)) continue;
       if ((ts.isPropertyDeclaration(member) || ts.isPropertySignature(member)) && member.type)
         nodes.push(member.type);
+      else if (ts.isPropertyDeclaration(member)) inferred.push(member);
       if (
         ts.isMethodDeclaration(member) ||
         ts.isMethodSignature(member) ||
@@ -68,12 +69,37 @@ function publicTypeNodes(declaration: ts.Declaration): ts.Node[] {
   return nodes;
 }
 
-/** Names of our own types that a node refers to. */
+/** Our own types in the inferred type of a property without an annotation, type arguments included. */
+function inferredOwnTypes(node: ts.Node): ts.Symbol[] {
+  const found: ts.Symbol[] = [];
+  const visit = (type: ts.Type, depth: number) => {
+    if (depth > 3) return;
+    for (const symbol of [type.aliasSymbol, type.getSymbol()]) {
+      const declaration = symbol?.declarations?.[0];
+      if (symbol && declaration && ours(declaration.getSourceFile())) found.push(symbol);
+    }
+    const args = [
+      ...(type.aliasTypeArguments ?? []),
+      ...(((type as ts.ObjectType).objectFlags ?? 0) & ts.ObjectFlags.Reference
+        ? checker.getTypeArguments(type as ts.TypeReference)
+        : []),
+    ];
+    args.forEach((arg) => visit(arg, depth + 1));
+  };
+  visit(checker.getTypeAtLocation(node), 0);
+  return found;
+}
+
+/** Names of our own types (and values a `typeof` names) that a node refers to. */
 function referencedOwnTypes(node: ts.Node): ts.Symbol[] {
   const found: ts.Symbol[] = [];
   const visit = (n: ts.Node) => {
-    if (ts.isTypeReferenceNode(n) || ts.isExpressionWithTypeArguments(n)) {
-      const name = ts.isTypeReferenceNode(n) ? n.typeName : n.expression;
+    if (ts.isTypeReferenceNode(n) || ts.isExpressionWithTypeArguments(n) || ts.isTypeQueryNode(n)) {
+      const name = ts.isTypeReferenceNode(n)
+        ? n.typeName
+        : ts.isTypeQueryNode(n)
+          ? n.exprName
+          : n.expression;
       const symbol = checker.getSymbolAtLocation(name);
       const target = symbol && resolved(symbol);
       const declaration = target?.declarations?.[0];
@@ -96,12 +122,15 @@ describe('the public surface of index.ts', () => {
     for (const symbol of exported) {
       for (const declaration of symbol.declarations ?? []) {
         if (!ours(declaration.getSourceFile())) continue;
-        for (const node of publicTypeNodes(declaration)) {
-          for (const type of referencedOwnTypes(node)) {
-            // A type parameter is the signature's own, not a type to import.
-            if (type.flags & ts.SymbolFlags.TypeParameter) continue;
-            if (!exported.has(type)) missing.add(`${where(type)}, used by ${symbol.name}`);
-          }
+        const inferred: ts.Node[] = [];
+        const referenced = [
+          ...publicTypeNodes(declaration, inferred).flatMap(referencedOwnTypes),
+          ...inferred.flatMap(inferredOwnTypes),
+        ];
+        for (const type of referenced) {
+          // A type parameter is the signature's own, not a type to import.
+          if (type.flags & ts.SymbolFlags.TypeParameter) continue;
+          if (!exported.has(type)) missing.add(`${where(type)}, used by ${symbol.name}`);
         }
       }
     }

@@ -338,7 +338,7 @@ const quota = (name: string) =>
     .meta({ description: `The account's raised "${name}" quota.` });
 
 /** Account quotas raised above their defaults (see lib/stacks/limits.ts for each default and source). */
-const AccountQuotasSchema = z.strictObject({
+export const AccountQuotasSchema = z.strictObject({
   cloudFrontDistributions: quota('Distributions per AWS account'),
   cloudFrontOriginAccessControls: quota('Origin access controls per AWS account'),
   iamRoles: quota('Roles in an AWS account'),
