@@ -263,12 +263,18 @@ const Api = z
       .int()
       .min(FUNCTION_MEMORY_MIB.min)
       .max(FUNCTION_MEMORY_MIB.max)
-      .default(FRONT_OFFICE_DEFAULTS.productApi.memorySize),
+      .default(FRONT_OFFICE_DEFAULTS.productApi.memorySize)
+      .meta({
+        description: `The function's memory, in MiB (${FUNCTION_MEMORY_MIB.min} to ${FUNCTION_MEMORY_MIB.max}). Default: ${FRONT_OFFICE_DEFAULTS.productApi.memorySize}.`,
+      }),
     timeoutSeconds: z
       .int()
       .min(INTEGRATION_TIMEOUT_SECONDS.min)
       .max(INTEGRATION_TIMEOUT_SECONDS.max)
-      .default(FRONT_OFFICE_DEFAULTS.productApi.timeoutSeconds),
+      .default(FRONT_OFFICE_DEFAULTS.productApi.timeoutSeconds)
+      .meta({
+        description: `How long the function may run per request, in seconds (${INTEGRATION_TIMEOUT_SECONDS.min} to ${INTEGRATION_TIMEOUT_SECONDS.max}: API Gateway ends the request after that anyway). Default: ${FRONT_OFFICE_DEFAULTS.productApi.timeoutSeconds}.`,
+      }),
     authorizer: z
       .strictObject({
         issuer: z
@@ -406,16 +412,35 @@ export const BlueprintSchema = z
         .meta({ description: "The back office's isolated network." }),
       backup: z
         .strictObject({
-          dailyRetentionDays: z.int().default(BACK_OFFICE_DEFAULTS.backup.dailyRetentionDays),
-          monthlyRetentionDays: z.int().default(BACK_OFFICE_DEFAULTS.backup.monthlyRetentionDays),
+          dailyRetentionDays: z
+            .int()
+            .default(BACK_OFFICE_DEFAULTS.backup.dailyRetentionDays)
+            .meta({
+              description: `How long the daily recovery points are kept, in days. Default: ${BACK_OFFICE_DEFAULTS.backup.dailyRetentionDays}.`,
+            }),
+          monthlyRetentionDays: z
+            .int()
+            .default(BACK_OFFICE_DEFAULTS.backup.monthlyRetentionDays)
+            .meta({
+              description: `How long the monthly recovery points are kept, in days. Default: ${BACK_OFFICE_DEFAULTS.backup.monthlyRetentionDays}.`,
+            }),
           vaultLock: z
             .strictObject({
-              minRetentionDays: z.int().positive(),
-              maxRetentionDays: z.int().positive().optional(),
+              minRetentionDays: z.int().positive().meta({
+                description:
+                  'The shortest retention, in days, a recovery point in the vault may have; at most dailyRetentionDays.',
+              }),
+              maxRetentionDays: z.int().positive().optional().meta({
+                description:
+                  'The longest retention, in days, a recovery point in the vault may have; at least monthlyRetentionDays. Default: no maximum.',
+              }),
               changeableForDays: z
                 .int()
                 .min(MIN_CHANGEABLE_FOR_DAYS)
-                .default(BACK_OFFICE_DEFAULTS.backup.changeableForDays),
+                .default(BACK_OFFICE_DEFAULTS.backup.changeableForDays)
+                .meta({
+                  description: `Days the lock can still be removed; after that it is immutable (at least ${MIN_CHANGEABLE_FOR_DAYS}). Default: ${BACK_OFFICE_DEFAULTS.backup.changeableForDays}.`,
+                }),
             })
             .optional()
             .meta({ description: 'Locks the vault (compliance mode after the grace period).' }),
