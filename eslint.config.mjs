@@ -36,16 +36,7 @@ export default tseslint.config(
   {
     // The blueprint, the broker contract and the CLI are read by the CLI and scripts, which must
     // not load aws-cdk-lib (STYLE.md, "The house").
-    // So are the CDK-free files of constructs/ that the blueprint reads too: what a consumer is,
-    // a throttle, each zone's defaults (STYLE.md, "Defaults are data, in one place").
-    files: [
-      'lib/blueprint/**/*.ts',
-      'lib/contract/**/*.ts',
-      'lib/cli/**/*.ts',
-      'constructs/*/defaults.ts',
-      'constructs/broker/consumer.ts',
-      'constructs/shared/throttle.ts',
-    ],
+    files: ['lib/blueprint/**/*.ts', 'lib/contract/**/*.ts', 'lib/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -57,16 +48,43 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              group: ['aws-cdk-lib/*'],
+              regex: '^(?:aws-cdk-lib(?:/.*)?|constructs)$',
               message:
                 'lib/blueprint, lib/contract and lib/cli stay free of aws-cdk-lib and constructs.',
             },
             {
-              // Any file of stacks/ or reports/, and of constructs/ but its CDK-free files.
+              // The constructs' CDK-free data and checks (defaults.ts, prop-rules.ts, *-rules.ts,
+              // throttle.ts, what a consumer is) are the exception: the blueprint reads them too.
               regex:
-                '(^|/)(stacks|reports)/|(^|/)constructs/(?!(broker/consumer|shared/throttle|[a-z-]+/defaults)$)',
+                '/(?:stacks|reports)/|/constructs/(?!(?:(?:front-office|back-office|cost-attribution|shared)/(?:defaults|prop-rules|[a-z-]+-rules|throttle|product-route)|broker/consumer)$)',
               message:
-                'lib/blueprint, lib/contract and lib/cli do not import the CDK side of the house.',
+                'lib/blueprint, lib/contract and lib/cli do not import the CDK side of the house (only its CDK-free defaults and rules).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // What lib/blueprint may read from constructs/: plain data and pure functions, no CDK.
+    files: [
+      'constructs/*/defaults.ts',
+      'constructs/*/prop-rules.ts',
+      'constructs/*/*-rules.ts',
+      'constructs/shared/throttle.ts',
+      'constructs/front-office/product-route.ts',
+      'constructs/broker/consumer.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(?:aws-cdk-lib(?:/.*)?|constructs)$|^\\.\\.?/(?!(?:[a-z-]+/)?(?:defaults|prop-rules|[a-z-]+-rules|throttle|product-route)$)',
+              message:
+                "The constructs' defaults and rules stay CDK-free: the blueprint and the CLI read them.",
             },
           ],
         },

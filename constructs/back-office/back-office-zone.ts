@@ -53,7 +53,7 @@ export interface BackOfficeZoneProps {
   /** @default '10.40.0.0/16' */
   readonly cidr?: string;
   /** @default - daily kept 35 days, monthly kept 365 days, no vault lock */
-  readonly backup?: Omit<ZoneBackupProps, 'key'>;
+  readonly backup?: Omit<ZoneBackupProps, 'encryptionKey'>;
   /**
    * Where IT operations receive alarms.
    * @default - no subscription
@@ -168,12 +168,12 @@ export class BackOfficeZone extends Construct {
     this.key = key;
     this.allowServicesToUseKey(key);
 
-    this.network = new IsolatedNetwork(this, 'Network', { cidr: props.cidr, flowLogKey: key });
+    this.network = new IsolatedNetwork(this, 'Network', { cidr: props.cidr, encryptionKey: key });
     this.dynamoDbEndpoint = this.network.addGatewayEndpoint(
       'DynamoDbEndpoint',
       ec2.GatewayVpcEndpointAwsService.DYNAMODB,
     );
-    this.backup = new ZoneBackup(this, 'Backup', { key, ...props.backup });
+    this.backup = new ZoneBackup(this, 'Backup', { encryptionKey: key, ...props.backup });
     this.operations = new ZoneOperations(this, 'Operations', {
       encryptionKey: key,
       email: props.operationsEmail,
@@ -215,7 +215,7 @@ export class BackOfficeZone extends Construct {
     const id = pascal(capability.name);
     const system = new SystemOfRecord(this, id, {
       capabilityName: capability.name,
-      key: this.key,
+      encryptionKey: this.key,
       ledger: capability.ledger,
       acceptsCommands: capability.workflow !== undefined,
       invoices: capability.workflow === 'book-to-bill',
@@ -256,7 +256,7 @@ export class BackOfficeZone extends Construct {
         system,
         workflow: capability.workflow,
         network: this.network,
-        logKey: this.key,
+        encryptionKey: this.key,
         functionName: capability.workflowFunctionName,
       });
       this.workflows.set(capability.name, workflow);

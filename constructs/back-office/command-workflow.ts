@@ -5,9 +5,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambdaEvents from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { PropChecks } from '../shared/check-props';
 import { NodeFunction } from '../shared/node-function';
+import { integerRangeProblem, type NumberRange } from '../shared/prop-rules';
+import { BACK_OFFICE_DEFAULTS } from './defaults';
 import type { IsolatedNetwork } from './isolated-network';
 import type { SystemOfRecord } from './system-of-record';
+
+const DEFAULTS = BACK_OFFICE_DEFAULTS.commandWorkflow;
+/** Messages per batch from a standard queue without a batching window. */
+const SQS_BATCH_SIZE: NumberRange = { min: 1, max: 10 };
+/** Concurrent invocations an SQS event source may be limited to. */
+const SQS_MAX_CONCURRENCY: NumberRange = { min: 2, max: 1000 };
 
 export interface CommandWorkflowProps {
   /** The system of record whose intake queue the workflow drains. */
@@ -16,21 +26,23 @@ export interface CommandWorkflowProps {
   readonly workflow: 'record' | 'book-to-bill';
   /** The isolated network the function runs in, with the endpoints it needs. */
   readonly network: IsolatedNetwork;
-  /** Encrypts the function's logs. */
-  readonly logKey: kms.IKey;
+  /** Encrypts the function's logs. Its key policy must let CloudWatch Logs use it. */
+  readonly encryptionKey: kms.IKey;
   /**
    * Physical name of the function, so alarms in another stack can watch it by name.
    * @default - a CloudFormation-generated name
    */
   readonly functionName?: string;
   /**
-   * Messages per invocation.
+   * Messages per invocation. Range: 1 to 10 (a standard queue without a batching window).
    * @default 10
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
    */
   readonly batchSize?: number;
   /**
-   * Invocations at once, so a burst of orders cannot starve the ledger.
+   * Invocations at once, so a burst of orders cannot starve the ledger. Range: 2 to 1,000.
    * @default 5
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
    */
   readonly maxConcurrency?: number;
 }
@@ -45,9 +57,12 @@ export interface CommandWorkflowProps {
  * VPC endpoints (the subnets have no other route).
  */
 export class CommandWorkflow extends Construct {
-  readonly function: NodeFunction;
-  readonly role: iam.Role;
-  readonly securityGroup: ec2.SecurityGroup;
+  /** The function that processes the intake queue. */
+  readonly function: lambda.IFunction;
+  /** The role the function runs as. */
+  readonly role: iam.IRole;
+  /** The function's security group: HTTPS out to the zone's endpoints only. */
+  readonly securityGroup: ec2.ISecurityGroup;
 
   constructor(scope: Construct, id: string, props: CommandWorkflowProps) {
     super(scope, id);
@@ -62,7 +77,16 @@ export class CommandWorkflow extends Construct {
       );
     }
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    const checks = new PropChecks(this)
+      .check('batchSize', props.batchSize, (n) =>
+        integerRangeProblem(n, SQS_BATCH_SIZE, 'messages'),
+      )
+      .check('maxConcurrency', props.maxConcurrency, (n) =>
+        integerRangeProblem(n, SQS_MAX_CONCURRENCY, 'invocations'),
+      );
+    checks.throwIfAny();
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: network.vpc,
       description: `${system.capabilityName} workflow: HTTPS to the zone endpoints only`,
       allowAllOutbound: false,
@@ -70,26 +94,28 @@ export class CommandWorkflow extends Construct {
     // HTTPS out, and only HTTPS. The isolated subnets have no route anywhere but the zone's VPC
     // endpoints, so this reaches the interface endpoints and, through the gateway endpoint's route,
     // DynamoDB (whose prefix-list id cannot be known at synth without a lookup).
-    this.securityGroup.addEgressRule(
+    securityGroup.addEgressRule(
       ec2.Peer.anyIpv4(),
       ec2.Port.tcp(443),
       'HTTPS to the VPC endpoints',
     );
-    network.allowHttpsFrom(this.securityGroup);
+    network.allowHttpsFrom(securityGroup);
+    this.securityGroup = securityGroup;
 
-    this.role = new iam.Role(this, 'Role', {
+    const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the ${system.capabilityName} workflow`,
     });
+    this.role = role;
     this.function = new NodeFunction(this, 'Function', {
       entry: path.join(__dirname, 'handlers', 'command-processor.ts'),
       functionName: props.functionName,
       description: `${system.capabilityName}: ${props.workflow} workflow of the intake queue`,
-      role: this.role,
+      role,
       vpc: network.vpc,
-      securityGroups: [this.securityGroup],
-      logKey: props.logKey,
-      timeout: Duration.seconds(60),
+      securityGroups: [securityGroup],
+      encryptionKey: props.encryptionKey,
+      timeout: Duration.seconds(DEFAULTS.timeoutSeconds),
       environment: {
         WORKFLOW: props.workflow,
         LEDGER_TABLE: system.ledger.tableName,
@@ -104,8 +130,8 @@ export class CommandWorkflow extends Construct {
     system.admitWorkflow(this.role);
     this.function.addEventSource(
       new lambdaEvents.SqsEventSource(queue, {
-        batchSize: props.batchSize ?? 10,
-        maxConcurrency: props.maxConcurrency ?? 5,
+        batchSize: props.batchSize ?? DEFAULTS.batchSize,
+        maxConcurrency: props.maxConcurrency ?? DEFAULTS.maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );

@@ -3,15 +3,29 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BACK_OFFICE_DEFAULTS } from './defaults';
+
+const DEFAULTS = BACK_OFFICE_DEFAULTS.network;
 
 export interface IsolatedNetworkProps {
-  /** @default '10.40.0.0/16' */
+  /**
+   * The VPC's IPv4 address range, a /16 to /28 in CIDR notation; each Availability Zone gets a /24
+   * of it.
+   * @default '10.40.0.0/16'
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
+   */
   readonly cidr?: string;
-  /** @default 2 */
+  /**
+   * How many Availability Zones the isolated subnets span. Range: at least 1.
+   * @default 2
+   */
   readonly maxAzs?: number;
   /** Encrypts the flow logs. Its key policy must let CloudWatch Logs use it. */
-  readonly flowLogKey: kms.IKey;
-  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * How long flow logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
   readonly flowLogRetention?: logs.RetentionDays;
 }
 
@@ -24,16 +38,18 @@ export interface IsolatedNetworkProps {
  * all traffic into a KMS-encrypted log group kept one year.
  */
 export class IsolatedNetwork extends Construct {
+  /** The VPC, with isolated subnets only. */
   readonly vpc: ec2.IVpc;
   /** Security group of the interface endpoints; callers are allowed in with `allowHttpsFrom`. */
-  readonly endpointSecurityGroup: ec2.SecurityGroup;
+  readonly endpointSecurityGroup: ec2.ISecurityGroup;
+  /** The log group of the VPC's flow logs. */
   readonly flowLogs: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: IsolatedNetworkProps) {
     super(scope, id);
     const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.40.0.0/16'),
-      maxAzs: props.maxAzs ?? 2,
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? DEFAULTS.cidr),
+      maxAzs: props.maxAzs ?? DEFAULTS.maxAzs,
       natGateways: 0,
       createInternetGateway: false,
       restrictDefaultSecurityGroup: true,
@@ -44,8 +60,8 @@ export class IsolatedNetwork extends Construct {
     this.vpc = vpc;
 
     this.flowLogs = new logs.LogGroup(this, 'FlowLogs', {
-      encryptionKey: props.flowLogKey,
-      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.encryptionKey,
+      retention: props.flowLogRetention ?? (DEFAULTS.flowLogRetentionDays as logs.RetentionDays),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     vpc.addFlowLog('FlowLog', {

@@ -4,11 +4,27 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
+import { PropChecks } from '../shared/check-props';
+import {
+  integerRangeProblem,
+  queueNameProblem,
+  tableNameProblem,
+  type NumberRange,
+} from '../shared/prop-rules';
+import { BACK_OFFICE_DEFAULTS } from './defaults';
 
-/** The keys of a system-of-record table. */
+const DEFAULTS = BACK_OFFICE_DEFAULTS.systemOfRecord;
+/** How many receives SQS lets a redrive policy allow before a message is dead-lettered. */
+const MAX_RECEIVE_COUNT: NumberRange = { min: 1, max: 1000 };
+
+/** The keys of a system-of-record table: string attributes. */
 export interface LedgerKeys {
+  /** The partition key's attribute name, e.g. `orderId`. */
   readonly partitionKey: string;
-  /** @default - no sort key */
+  /**
+   * The sort key's attribute name.
+   * @default - no sort key
+   */
   readonly sortKey?: string;
 }
 
@@ -16,7 +32,7 @@ export interface SystemOfRecordProps {
   /** The capability's name, e.g. `orders`. */
   readonly capabilityName: string;
   /** The zone's customer-managed key; encrypts the ledgers and the queues. */
-  readonly key: kms.IKey;
+  readonly encryptionKey: kms.IKey;
   /** The keys of the ledger table. */
   readonly ledger: LedgerKeys;
   /**
@@ -32,19 +48,24 @@ export interface SystemOfRecordProps {
   /**
    * Physical name of the ledger table; the invoices table gets the same name with `-invoices`.
    * A named table cannot be replaced silently: a change that needs a new table fails instead.
+   * Range: 3 to 255 letters, digits, `_`, `-` or `.` (246 with an invoices ledger).
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
    * @default - a CloudFormation-generated name
    */
   readonly tableName?: string;
   /**
    * Physical names of the intake queue and its dead-letter queue. A named queue cannot be
    * replaced silently either: a change that needs a new queue fails instead, so whoever sends to
-   * it by name (the broker) keeps reaching it.
+   * it by name (the broker) keeps reaching it. Range: 1 to 80 letters, digits, `_` or `-`.
    * @default - CloudFormation-generated names
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
    */
   readonly queueNames?: { readonly intake: string; readonly deadLetters: string };
   /**
-   * How many times a message is received before it goes to the dead-letter queue.
+   * How many times a message is received before it goes to the dead-letter queue. Range: 1 to
+   * 1,000.
    * @default 3
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
    */
   readonly maxReceiveCount?: number;
   /**
@@ -67,11 +88,15 @@ export type SystemOfRecordAccess = 'submit' | 'read' | 'maintain' | 'operate';
 
 /** What a system of record offers the broker: its resources, and grants scoped to them. */
 export interface ISystemOfRecord extends IConstruct {
+  /** The capability's name, e.g. `orders`. */
   readonly capabilityName: string;
-  readonly key: kms.IKey;
+  /** The zone key that encrypts the ledgers and the queues. */
+  readonly encryptionKey: kms.IKey;
+  /** The ledger table. */
   readonly ledger: dynamodb.ITable;
+  /** The keys of the ledger table. */
   readonly ledgerKeys: LedgerKeys;
-  /** Undefined for a read-only capability. */
+  /** The queue the broker submits commands to; undefined for a read-only capability. */
   readonly intakeQueue?: sqs.IQueue;
   /** Lets the grantee send commands to the intake queue, and nothing else. */
   grantSubmit(grantee: iam.IGrantable): iam.Grant;
@@ -179,28 +204,42 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
     return new ImportedSystemOfRecord(scope, id, attrs);
   }
 
+  /** The capability's name, e.g. `orders`. */
   readonly capabilityName: string;
-  readonly key: kms.IKey;
+  /** The zone key that encrypts the ledgers and the queues. */
+  readonly encryptionKey: kms.IKey;
+  /** The ledger table. */
   readonly ledger: dynamodb.ITable;
+  /** The keys of the ledger table. */
   readonly ledgerKeys: LedgerKeys;
+  /** The invoices ledger (book to bill), if the capability keeps one. */
   readonly invoices?: dynamodb.ITable;
+  /** The queue the broker submits commands to; undefined for a read-only capability. */
   readonly intakeQueue?: sqs.IQueue;
+  /** Where the intake queue's failed and refused messages go; undefined for a read-only capability. */
   readonly deadLetterQueue?: sqs.IQueue;
-  /** Every stateful resource of the capability, for backup selection and checks. */
-  readonly tables: dynamodb.ITable[] = [];
+  private readonly ledgers: dynamodb.ITable[] = [];
   private readonly submitters: string[] = [];
   private readonly readers: string[] = [];
   private readonly workers: string[] = [];
   private readonly maintainers: string[] = [];
   private readonly operators: string[] = [];
-  private readonly ledgerAdmitted: readonly string[];
+  private readonly admittedByProps: readonly string[];
 
   constructor(scope: Construct, id: string, props: SystemOfRecordProps) {
     super(scope, id);
     this.capabilityName = props.capabilityName;
-    this.key = props.key;
+    this.encryptionKey = props.encryptionKey;
+    new PropChecks(this)
+      .check('maxReceiveCount', props.maxReceiveCount, (n) =>
+        integerRangeProblem(n, MAX_RECEIVE_COUNT, 'receives'),
+      )
+      .check('tableName', props.tableName, tableNameProblem)
+      .check('queueNames.intake', props.queueNames?.intake, queueNameProblem)
+      .check('queueNames.deadLetters', props.queueNames?.deadLetters, queueNameProblem)
+      .throwIfAny();
     this.ledgerKeys = props.ledger;
-    this.ledgerAdmitted = props.admittedPrincipalArns ?? [];
+    this.admittedByProps = props.admittedPrincipalArns ?? [];
 
     this.ledger = this.table('Ledger', props.tableName, props.ledger);
     if (props.invoices) {
@@ -213,20 +252,23 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
         queueName: props.queueNames?.deadLetters,
         encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: props.key,
+        encryptionMasterKey: props.encryptionKey,
         enforceSSL: true,
-        retentionPeriod: Duration.days(14),
+        retentionPeriod: Duration.days(DEFAULTS.deadLetterRetentionDays),
       });
       this.deadLetterQueue = deadLetterQueue;
       const intakeQueue = new sqs.Queue(this, 'IntakeQueue', {
         queueName: props.queueNames?.intake,
         encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: props.key,
+        encryptionMasterKey: props.encryptionKey,
         dataKeyReuse: Duration.hours(1),
         enforceSSL: true,
-        retentionPeriod: Duration.days(4),
-        visibilityTimeout: Duration.minutes(5),
-        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },
+        retentionPeriod: Duration.days(DEFAULTS.intakeRetentionDays),
+        visibilityTimeout: Duration.minutes(DEFAULTS.visibilityTimeoutMinutes),
+        deadLetterQueue: {
+          queue: deadLetterQueue,
+          maxReceiveCount: props.maxReceiveCount ?? DEFAULTS.maxReceiveCount,
+        },
       });
       this.intakeQueue = intakeQueue;
       // Operators send to the intake queue only through a redrive, but SQS authorises the move
@@ -268,8 +310,13 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
     this.workers.push(role.roleArn);
   }
 
+  /** Every stateful resource of the capability (the ledgers), for backup selection and checks. */
+  get tables(): readonly dynamodb.ITable[] {
+    return this.ledgers;
+  }
+
   /** Every principal admitted anywhere in this capability; the zone key admits the same. */
-  get admittedPrincipalArns(): string[] {
+  get admittedPrincipalArns(): readonly string[] {
     return unique([
       ...this.submitters,
       ...this.readers,
@@ -380,7 +427,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
         : undefined,
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
+      encryptionKey: this.encryptionKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       // Kept on update and delete; removed only when the deploy that created it fails, so a
@@ -401,12 +448,12 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
           ...this.readers,
           ...this.workers,
           ...this.maintainers,
-          ...this.ledgerAdmitted,
+          ...this.admittedByProps,
         ]),
         this.denyUnless(TABLE_WRITE, [arn], () => [
           ...this.workers,
           ...this.maintainers,
-          ...this.ledgerAdmitted,
+          ...this.admittedByProps,
         ]),
         new iam.PolicyStatement({
           sid: 'DenyInsecureTransport',
@@ -418,7 +465,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
         }),
       );
     }
-    this.tables.push(table);
+    this.ledgers.push(table);
     return table;
   }
 
@@ -464,7 +511,7 @@ function unique(values: string[]): string[] {
 
 class ImportedSystemOfRecord extends Construct implements ISystemOfRecord {
   readonly capabilityName: string;
-  readonly key: kms.IKey;
+  readonly encryptionKey: kms.IKey;
   readonly ledger: dynamodb.ITable;
   readonly ledgerKeys: LedgerKeys;
   readonly intakeQueue?: sqs.IQueue;
@@ -474,10 +521,10 @@ class ImportedSystemOfRecord extends Construct implements ISystemOfRecord {
     const stack = Stack.of(this);
     this.capabilityName = attrs.capabilityName;
     this.ledgerKeys = attrs.ledgerKeys;
-    this.key = kms.Key.fromKeyArn(this, 'Key', attrs.keyArn);
+    this.encryptionKey = kms.Key.fromKeyArn(this, 'Key', attrs.keyArn);
     this.ledger = dynamodb.Table.fromTableAttributes(this, 'Ledger', {
       tableName: attrs.ledgerTableName,
-      encryptionKey: this.key,
+      encryptionKey: this.encryptionKey,
     });
     if (attrs.intakeQueueName) {
       this.intakeQueue = sqs.Queue.fromQueueAttributes(this, 'IntakeQueue', {
@@ -529,7 +576,7 @@ function grantKey(
   iam.Grant.addToPrincipal({
     grantee,
     actions,
-    resourceArns: [system.key.keyArn],
+    resourceArns: [system.encryptionKey.keyArn],
     conditions: {
       StringEquals: { 'kms:ViaService': `${service}.${stack.region}.${stack.urlSuffix}` },
     },

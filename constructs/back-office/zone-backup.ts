@@ -1,13 +1,40 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { PropChecks } from '../shared/check-props';
+import { backupPlanNameProblem, backupRetentionProblems } from './backup-rules';
+import { BACK_OFFICE_DEFAULTS } from './defaults';
+
+const DEFAULTS = BACK_OFFICE_DEFAULTS.backup;
+
+/** A vault lock: how long recovery points must be kept, and how long the lock stays removable. */
+export interface VaultLockOptions {
+  /**
+   * The shortest retention, in days, a recovery point in the vault may have. Range: 1 to 36,500,
+   * at most the daily retention.
+   */
+  readonly minRetentionDays: number;
+  /**
+   * The longest retention, in days, a recovery point in the vault may have. Range: 1 to 36,500,
+   * at least the monthly retention.
+   * @default - no maximum
+   */
+  readonly maxRetentionDays?: number;
+  /**
+   * Days the lock can still be removed after it is set; after that it is immutable (compliance
+   * mode). Range: at least 3.
+   * @default 3
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
+   */
+  readonly changeableForDays?: number;
+}
 
 export interface ZoneBackupProps {
-  /** Encrypts the vault. */
-  readonly key: kms.IKey;
+  /** Encrypts the vault's recovery points. */
+  readonly encryptionKey: kms.IKey;
   /**
    * Name of the backup plan, unique in the account and region (1 to 50 letters, digits, `-`, `_`
    * or `.`).
@@ -24,20 +51,25 @@ export interface ZoneBackupProps {
    * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html
    */
   readonly admittedPrincipalArns?: readonly string[];
-  /** @default 35 */
+  /**
+   * How long the daily recovery points are kept, in days. Range: at least 1.
+   * @default 35
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html
+   */
   readonly dailyRetentionDays?: number;
-  /** @default 365 */
+  /**
+   * How long the monthly recovery points are kept, in days. Range: at least 1.
+   * @default 365
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html
+   */
   readonly monthlyRetentionDays?: number;
   /**
    * Locks the vault: recovery points cannot be deleted or shortened, and after `changeableForDays`
    * the lock itself cannot be removed (compliance mode).
    * @default - no lock
+   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
    */
-  readonly vaultLock?: {
-    readonly minRetentionDays: number;
-    readonly maxRetentionDays?: number;
-    readonly changeableForDays?: number;
-  };
+  readonly vaultLock?: VaultLockOptions;
 }
 
 /**
@@ -53,30 +85,48 @@ export interface ZoneBackupProps {
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
  */
 export class ZoneBackup extends Construct {
-  readonly vault: backup.BackupVault;
-  readonly plan: backup.BackupPlan;
+  /** The vault that keeps the recovery points. */
+  readonly vault: backup.IBackupVault;
+  /** The plan with the daily and the monthly rule. */
+  readonly plan: backup.IBackupPlan;
   /** The role AWS Backup uses for every selection; the zone key and resource policies admit it. */
-  readonly role: iam.Role;
+  readonly role: iam.IRole;
+  private readonly backupPlan: backup.BackupPlan;
   private selections = 0;
 
   constructor(scope: Construct, id: string, props: ZoneBackupProps) {
     super(scope, id);
     const lock = props.vaultLock;
-    this.vault = new backup.BackupVault(this, 'Vault', {
-      encryptionKey: props.key,
+    const dailyRetentionDays = props.dailyRetentionDays ?? DEFAULTS.dailyRetentionDays;
+    const monthlyRetentionDays = props.monthlyRetentionDays ?? DEFAULTS.monthlyRetentionDays;
+    const checks = new PropChecks(this).check('planName', props.planName, backupPlanNameProblem);
+    // The rules compare the values with each other, so one token (known only at deploy time)
+    // leaves them all to AWS Backup.
+    const days = [dailyRetentionDays, monthlyRetentionDays, ...Object.values(lock ?? {})];
+    if (!days.some((d) => Token.isUnresolved(d))) {
+      const retention = { dailyRetentionDays, monthlyRetentionDays, vaultLock: lock };
+      for (const { path, problem, received } of backupRetentionProblems(retention)) {
+        checks.add(path.join('.'), problem, JSON.stringify(received));
+      }
+    }
+    checks.throwIfAny();
+
+    const vault = new backup.BackupVault(this, 'Vault', {
+      encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       blockRecoveryPointDeletion: true,
       lockConfiguration: lock
         ? {
             minRetention: Duration.days(lock.minRetentionDays),
             maxRetention: lock.maxRetentionDays ? Duration.days(lock.maxRetentionDays) : undefined,
-            changeableFor: Duration.days(lock.changeableForDays ?? 3),
+            changeableFor: Duration.days(lock.changeableForDays ?? DEFAULTS.changeableForDays),
           }
         : undefined,
     });
+    this.vault = vault;
     // The vault guards itself: without this, anyone allowed `backup:*` could replace the access
     // policy (and with it the deny on deleting recovery points) or remove the lock.
-    this.vault.addToAccessPolicy(
+    vault.addToAccessPolicy(
       new iam.PolicyStatement({
         sid: 'DenyChangingTheVault',
         effect: iam.Effect.DENY,
@@ -99,27 +149,29 @@ export class ZoneBackup extends Construct {
         },
       }),
     );
-    this.plan = new backup.BackupPlan(this, 'Plan', {
-      backupVault: this.vault,
+    const plan = new backup.BackupPlan(this, 'Plan', {
+      backupVault: vault,
       // BackupPlan names itself after its construct id ("Plan") unless told otherwise.
       backupPlanName: props.planName ?? Names.uniqueResourceName(this, { maxLength: 50 }),
     });
-    this.plan.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
-    this.plan.addRule(
+    this.plan = plan;
+    this.backupPlan = plan;
+    plan.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+    plan.addRule(
       new backup.BackupPlanRule({
         ruleName: 'Daily',
         scheduleExpression: events.Schedule.cron({ minute: '0', hour: '3' }),
-        deleteAfter: Duration.days(props.dailyRetentionDays ?? 35),
+        deleteAfter: Duration.days(dailyRetentionDays),
       }),
     );
-    this.plan.addRule(
+    plan.addRule(
       new backup.BackupPlanRule({
         ruleName: 'Monthly',
         scheduleExpression: events.Schedule.cron({ minute: '0', hour: '4', day: '1' }),
-        deleteAfter: Duration.days(props.monthlyRetentionDays ?? 365),
+        deleteAfter: Duration.days(monthlyRetentionDays),
       }),
     );
-    this.role = new iam.Role(this, 'Role', {
+    const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
       description: 'AWS Backup for the back office',
       managedPolicies: [
@@ -131,6 +183,7 @@ export class ZoneBackup extends Construct {
         ),
       ],
     });
+    this.role = role;
     this.node.addValidation({
       validate: () =>
         this.selections === 0 ? ['the back-office backup plan selects no resources'] : [],
@@ -140,6 +193,6 @@ export class ZoneBackup extends Construct {
   /** Puts resources into the plan, selected by ARN. */
   add(id: string, ...resources: backup.BackupResource[]): backup.BackupSelection {
     this.selections++;
-    return this.plan.addSelection(id, { resources, role: this.role });
+    return this.backupPlan.addSelection(id, { resources, role: this.role });
   }
 }

@@ -49,7 +49,7 @@ export interface BrokerApiProps {
   /** The back-office capabilities the routes lead to, by capability name. */
   readonly targets: Readonly<Record<string, BrokerTarget>>;
   /** Encrypts the log groups. Its policy must let CloudWatch Logs use it. */
-  readonly logKey: kms.IKey;
+  readonly encryptionKey: kms.IKey;
   /** @default - a CloudFormation-generated name */
   readonly restApiName?: string;
   /** @default 'v1' */
@@ -101,7 +101,7 @@ export class BrokerApi extends Construct {
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      encryptionKey: props.logKey,
+      encryptionKey: props.encryptionKey,
       retention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -132,7 +132,7 @@ export class BrokerApi extends Construct {
     // gives it the key and the retention instead of an unencrypted group kept forever.
     const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
       logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${stageName}`,
-      encryptionKey: props.logKey,
+      encryptionKey: props.encryptionKey,
       retention,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -129,7 +129,7 @@ export class Broker extends Construct {
       userPool: this.identity.userPool,
       routes: props.routes,
       targets: props.targets,
-      logKey: key,
+      encryptionKey: key,
       restApiName: props.namePrefix ? `${props.namePrefix}-broker` : undefined,
       throttle: props.throttle,
       apiKeyRequired: true,

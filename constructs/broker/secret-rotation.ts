@@ -63,7 +63,7 @@ export class ClientSecretRotation extends Construct {
       description:
         'Office Zones broker: rotates app-client secrets with Cognito client-secret rotation',
       role,
-      logKey: props.logEncryptionKey,
+      encryptionKey: props.logEncryptionKey,
       timeout: Duration.seconds(30),
       environment: { USER_POOL_ID: props.userPool.userPoolId },
     });

@@ -1,25 +1,47 @@
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import { Construct } from 'constructs';
+import { PropChecks } from '../shared/check-props';
+import {
+  budgetNameProblem,
+  MAX_BUDGET_SUBSCRIBERS,
+  monthlyBudgetProblem,
+  thresholdProblem,
+} from './cost-rules';
+import { COST_ATTRIBUTION_DEFAULTS } from './defaults';
+
+const DEFAULTS = COST_ATTRIBUTION_DEFAULTS.tagBudget;
+
+/** A cost-allocation tag and one of its values. */
+export interface CostTag {
+  /** The tag key, e.g. `Product`. */
+  readonly key: string;
+  /** The tag value, e.g. `web-shop`. */
+  readonly value: string;
+}
 
 export interface TagBudgetProps {
   /**
    * The budget's name, unique in the account (at most 100 characters, no `:` or `\`).
    * @default - a CloudFormation-generated name
+   * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html
    */
   readonly budgetName?: string;
-  /** The monthly limit in US dollars. */
+  /** The monthly limit, in US dollars. Range: greater than 0. */
   readonly monthlyLimitUsd: number;
   /** The cost-allocation tag whose spend the budget counts, e.g. `{ key: 'Product', value: 'web-shop' }`. */
-  readonly tag: { readonly key: string; readonly value: string };
-  /** Email addresses alerted (at most 10). */
+  readonly tag: CostTag;
+  /**
+   * Email addresses alerted. Range: 1 to 10 addresses.
+   * @see https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-limits.html
+   */
   readonly notify: readonly string[];
   /**
-   * Percentages of the limit at which to alert on actual spend.
+   * Percentages of the limit at which to alert on actual spend. Range: greater than 0.
    * @default [80]
    */
   readonly actualThresholds?: readonly number[];
   /**
-   * Percentages of the limit at which to alert on forecast spend.
+   * Percentages of the limit at which to alert on forecast spend. Range: greater than 0.
    * @default [100]
    */
   readonly forecastThresholds?: readonly number[];
@@ -34,15 +56,28 @@ export interface TagBudgetProps {
  * forecast spend.
  */
 export class TagBudget extends Construct {
+  /** The budget, an L1: Budgets has no L2. */
   readonly budget: budgets.CfnBudget;
 
   constructor(scope: Construct, id: string, props: TagBudgetProps) {
     super(scope, id);
-    if (props.notify.length === 0 || props.notify.length > 10) {
-      throw new Error(
-        `${this.node.path}: a budget alerts 1 to 10 email addresses (received ${props.notify.length})`,
+    const actualThresholds = props.actualThresholds ?? DEFAULTS.actualThresholds;
+    const forecastThresholds = props.forecastThresholds ?? DEFAULTS.forecastThresholds;
+    const checks = new PropChecks(this)
+      .check('budgetName', props.budgetName, budgetNameProblem)
+      .check('monthlyLimitUsd', props.monthlyLimitUsd, monthlyBudgetProblem);
+    actualThresholds.forEach((t, i) => checks.check(`actualThresholds[${i}]`, t, thresholdProblem));
+    forecastThresholds.forEach((t, i) =>
+      checks.check(`forecastThresholds[${i}]`, t, thresholdProblem),
+    );
+    if (props.notify.length === 0 || props.notify.length > MAX_BUDGET_SUBSCRIBERS) {
+      checks.add(
+        'notify',
+        `must list 1 to ${MAX_BUDGET_SUBSCRIBERS} email addresses`,
+        `${props.notify.length} addresses`,
       );
     }
+    checks.throwIfAny();
     const subscribers = props.notify.map((address) => ({ subscriptionType: 'EMAIL', address }));
     const alert = (notificationType: string, threshold: number) => ({
       notification: {
@@ -63,8 +98,8 @@ export class TagBudget extends Construct {
         costFilters: { TagKeyValue: [`user:${props.tag.key}$${props.tag.value}`] },
       },
       notificationsWithSubscribers: [
-        ...(props.actualThresholds ?? [80]).map((t) => alert('ACTUAL', t)),
-        ...(props.forecastThresholds ?? [100]).map((t) => alert('FORECASTED', t)),
+        ...actualThresholds.map((t) => alert('ACTUAL', t)),
+        ...forecastThresholds.map((t) => alert('FORECASTED', t)),
       ],
     });
   }

@@ -3,16 +3,23 @@ import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { NodeFunction } from '../shared/node-function';
+import { COST_ATTRIBUTION_DEFAULTS } from './defaults';
 
 export interface CostAllocationTagActivationProps {
-  /** The tag keys to activate, e.g. the cost-tag contract's. */
+  /**
+   * The tag keys to activate, e.g. the cost-tag contract's; at least one.
+   * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_UpdateCostAllocationTagsStatus.html
+   */
   readonly tagKeys: readonly string[];
   /**
    * How often to activate the keys again, so that keys AWS did not know at deploy time are
    * activated once it does (activating an active key changes nothing).
+   * Range: at least one minute (an EventBridge rate).
    * @default Duration.days(1)
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
    */
   readonly retryEvery?: Duration;
 }
@@ -32,20 +39,24 @@ export interface CostAllocationTagActivationProps {
  * leaves the keys active.
  */
 export class CostAllocationTagActivation extends Construct {
+  /** The custom resource that activates the keys on deploy. */
   readonly resource: CustomResource;
-  readonly handler: NodeFunction;
-  readonly retry: events.Rule;
+  /** The function that activates them, on deploy and on schedule. */
+  readonly handler: lambda.IFunction;
+  /** The schedule that activates them again. */
+  readonly retry: events.IRule;
 
   constructor(scope: Construct, id: string, props: CostAllocationTagActivationProps) {
     super(scope, id);
     const keys = [...new Set(props.tagKeys)];
     if (keys.length === 0) throw new Error(`${this.node.path}: no tag keys to activate`);
-    this.handler = new NodeFunction(this, 'Handler', {
+    const handler = new NodeFunction(this, 'Handler', {
       entry: path.join(__dirname, 'handlers', 'activate-cost-allocation-tags.ts'),
       description: 'Activates cost-allocation tags (Custom::CostAllocationTags)',
       timeout: Duration.minutes(1),
     });
-    this.handler.addToRolePolicy(
+    this.handler = handler;
+    handler.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ce:UpdateCostAllocationTagsStatus'],
         resources: ['*'],
@@ -53,7 +64,9 @@ export class CostAllocationTagActivation extends Construct {
     );
     this.retry = new events.Rule(this, 'Retry', {
       description: 'Activates the cost-allocation tag keys AWS did not know yet',
-      schedule: events.Schedule.rate(props.retryEvery ?? Duration.days(1)),
+      schedule: events.Schedule.rate(
+        props.retryEvery ?? Duration.days(COST_ATTRIBUTION_DEFAULTS.tagActivation.retryEveryDays),
+      ),
       targets: [
         new targets.LambdaFunction(this.handler, {
           event: events.RuleTargetInput.fromObject({ TagKeys: keys }),

@@ -10,6 +10,7 @@ export type TagFormat = 'list' | 'map' | 'autoscaling';
 export interface TagSupport {
   /** The CloudFormation property, e.g. `Tags`, `UserPoolTags`, `ResourceTags`. */
   readonly property: string;
+  /** How the property holds the tags. */
   readonly format: TagFormat;
 }
 

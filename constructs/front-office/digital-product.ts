@@ -1,40 +1,54 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TagBudget } from '../cost-attribution/budget';
-import type { BrokerRoute } from './handlers/broker-api';
-import { BrokerConnection, ProductApi } from './product-api';
+import { BrokerConnection, JwtAuthorizerOptions, ProductApi } from './product-api';
 import { ProductData, ProductDataProps } from './product-data';
+import type { ProductRoute } from './product-route';
 import { StaticWeb, StaticWebProps } from './static-web';
 
 /** A product's API: routes to broker operations, served with the product's broker credentials. */
 export interface DigitalProductApiProps {
   /** One route per broker operation the product consumes, e.g. `{ route: 'POST /orders' }`. */
-  readonly routes: readonly BrokerRoute[];
+  readonly routes: readonly ProductRoute[];
+  /** Where the broker and the product's credentials are. */
   readonly broker: BrokerConnection;
   /** The physical name of the runtime role, the only principal the broker's secret admits. */
   readonly runtimeRoleName: string;
-  /** @default 256 */
-  readonly memoryMb?: number;
-  /** @default 10 */
-  readonly timeoutSeconds?: number;
-  /** @default - none: anonymous visitors */
-  readonly authorizer?: { readonly issuer: string; readonly audiences: readonly string[] };
+  /**
+   * The function's memory, in MiB. Range: 128 to 10,240.
+   * @default 256
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+   */
+  readonly memorySize?: number;
+  /**
+   * How long the function may run per request. Range: 1 to 29 seconds, whole seconds: API Gateway
+   * ends the request after that anyway.
+   * @default Duration.seconds(10)
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+   */
+  readonly timeout?: Duration;
+  /**
+   * A JWT authorizer on every route.
+   * @default - none: the routes serve anonymous visitors
+   */
+  readonly authorizer?: JwtAuthorizerOptions;
 }
 
 export interface DigitalProductProps {
   /** The product's name, e.g. `web-shop`; also the value of its product cost tag. */
   readonly name: string;
-  /** The product owner; receives the budget alerts. */
+  /** The product owner's email address; receives the budget alerts. */
   readonly owner: string;
-  /** The cost centre finance charges. */
+  /** The cost centre finance charges, e.g. `CC-3100`. */
   readonly costCentre: string;
-  /** The monthly AWS budget in US dollars. */
+  /** The monthly AWS budget, in US dollars. Range: greater than 0. */
   readonly monthlyBudgetUsd: number;
   /** The cost tag key whose value is the product's name (the budget filters on it). */
   readonly productTagKey: string;
   /**
-   * Name of the budget, unique in the account.
+   * Name of the budget, unique in the account (at most 100 characters, no `:` or `\`).
    * @default - a CloudFormation-generated name
+   * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html
    */
   readonly budgetName?: string;
   /**
@@ -42,11 +56,20 @@ export interface DigitalProductProps {
    * @default []
    */
   readonly consumes?: readonly string[];
-  /** @default - no static web front end */
+  /**
+   * A static web front end.
+   * @default - no static web front end
+   */
   readonly web?: StaticWebProps;
-  /** @default - no API */
+  /**
+   * An API whose routes call the broker.
+   * @default - no API
+   */
   readonly api?: DigitalProductApiProps;
-  /** @default - no table */
+  /**
+   * A table of the product's own.
+   * @default - no table
+   */
   readonly data?: ProductDataProps;
 }
 
@@ -65,13 +88,21 @@ export interface DigitalProductProps {
  * as `ProductStack` does.
  */
 export class DigitalProduct extends Construct {
+  /** The product's name. */
   readonly productName: string;
+  /** The product owner's email address. */
   readonly owner: string;
+  /** The cost centre finance charges. */
   readonly costCentre: string;
+  /** Broker scopes the product consumes. */
   readonly consumes: readonly string[];
+  /** The static web front end, if the product has one. */
   readonly web?: StaticWeb;
+  /** The API, if the product has one. */
   readonly api?: ProductApi;
+  /** The table, if the product has one. */
   readonly data?: ProductData;
+  /** The product's monthly budget. */
   readonly budget: TagBudget;
 
   constructor(scope: Construct, id: string, props: DigitalProductProps) {
@@ -94,8 +125,8 @@ export class DigitalProduct extends Construct {
         routes: props.api.routes,
         broker: props.api.broker,
         runtimeRoleName: props.api.runtimeRoleName,
-        memorySize: props.api.memoryMb,
-        timeout: props.api.timeoutSeconds ? Duration.seconds(props.api.timeoutSeconds) : undefined,
+        memorySize: props.api.memorySize,
+        timeout: props.api.timeout,
         authorizer: props.api.authorizer,
         allowedOrigins: origins,
       });

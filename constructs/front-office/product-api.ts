@@ -5,10 +5,33 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PropChecks } from '../shared/check-props';
 import { NodeFunction } from '../shared/node-function';
-import type { BrokerRoute } from './handlers/broker-api';
+import {
+  integrationTimeoutProblem,
+  memorySizeProblem,
+  roleNameProblem,
+  throttleProblems,
+} from '../shared/prop-rules';
+import type { Throttle } from '../shared/throttle';
+import { FRONT_OFFICE_DEFAULTS } from './defaults';
+import { productRouteProblem, type ProductRoute } from './product-route';
+
+const DEFAULTS = FRONT_OFFICE_DEFAULTS.productApi;
+
+/** A JWT authorizer: the token issuer and the audiences it accepts. */
+export interface JwtAuthorizerOptions {
+  /**
+   * The token issuer, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123`.
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+   */
+  readonly issuer: string;
+  /** Accepted audiences (Cognito: app client ids); at least one. */
+  readonly audiences: readonly string[];
+}
 
 /** Where a product finds the broker and its own credentials; deploy-time values (tokens) are fine. */
 export interface BrokerConnection {
@@ -26,30 +49,47 @@ export interface BrokerConnection {
 
 export interface ProductApiProps {
   /** The routes to serve, one per broker operation the product consumes. */
-  readonly routes: readonly BrokerRoute[];
+  readonly routes: readonly ProductRoute[];
+  /** Where the broker and the product's credentials are. */
   readonly broker: BrokerConnection;
   /**
    * The physical name of the function's role. The broker's secret admits exactly this role.
    * @default - a CloudFormation-generated name (the function then cannot read the secret)
    */
   readonly runtimeRoleName?: string;
-  /** @default 256 */
+  /**
+   * The function's memory, in MiB. Range: 128 to 10,240.
+   * @default 256
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+   */
   readonly memorySize?: number;
-  /** @default Duration.seconds(10) */
+  /**
+   * How long the function may run per request. Range: 1 to 29 seconds, whole seconds: API Gateway
+   * ends the request after that anyway.
+   * @default Duration.seconds(10)
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+   */
   readonly timeout?: Duration;
   /**
    * A JWT authorizer on every route.
    * @default - none: the routes serve anonymous visitors
    */
-  readonly authorizer?: { readonly issuer: string; readonly audiences: readonly string[] };
+  readonly authorizer?: JwtAuthorizerOptions;
   /**
    * Origins browsers may call the API from (CORS), e.g. the product's CloudFront domain.
    * @default - no CORS
    */
   readonly allowedOrigins?: readonly string[];
-  /** @default { rateLimit: 50, burstLimit: 100 } */
-  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
-  /** @default logs.RetentionDays.ONE_YEAR */
+  /**
+   * The `$default` stage's throttle, for all callers together.
+   * @default { rateLimit: 50, burstLimit: 100 }
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html
+   */
+  readonly throttle?: Throttle;
+  /**
+   * How long the function's logs and the API's access logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
   readonly logRetention?: logs.RetentionDays;
 }
 
@@ -65,14 +105,30 @@ export interface ProductApiProps {
  *   access logs kept one year; only the declared routes, so anything else is a 404 from API Gateway.
  */
 export class ProductApi extends Construct {
-  readonly httpApi: apigwv2.HttpApi;
-  readonly stage: apigwv2.HttpStage;
-  readonly handler: NodeFunction;
+  /** The HTTP API. */
+  readonly httpApi: apigwv2.IHttpApi;
+  /** Its `$default` stage. */
+  readonly stage: apigwv2.IHttpStage;
+  /** The function that serves every route. */
+  readonly handler: lambda.IFunction;
+  /** The role the function runs as: the only reader of the product's broker credentials. */
   readonly runtimeRole: iam.IRole;
 
   constructor(scope: Construct, id: string, props: ProductApiProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const throttle = props.throttle ?? DEFAULTS.throttle;
+    const checks = new PropChecks(this)
+      .check('memorySize', props.memorySize, memorySizeProblem)
+      .checkSeconds('timeout', props.timeout, integrationTimeoutProblem)
+      .check('runtimeRoleName', props.runtimeRoleName, roleNameProblem);
+    for (const { field, problem } of throttleProblems(throttle)) {
+      checks.check(`throttle.${field}`, throttle[field], () => problem);
+    }
+    props.routes.forEach((route, i) =>
+      checks.check(`routes[${i}].route`, route.route, productRouteProblem),
+    );
+    checks.throwIfAny();
 
     const role = new iam.Role(this, 'RuntimeRole', {
       roleName: props.runtimeRoleName,
@@ -97,14 +153,15 @@ export class ProductApi extends Construct {
     );
     this.runtimeRole = role;
 
-    const timeout = props.timeout ?? Duration.seconds(10);
+    const timeout = props.timeout ?? Duration.seconds(DEFAULTS.timeoutSeconds);
+    const logRetention = props.logRetention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays);
     this.handler = new NodeFunction(this, 'Handler', {
       entry: path.join(__dirname, 'handlers', 'broker-api.ts'),
       description: 'Serves the product API by calling the broker',
-      memorySize: props.memorySize,
+      memorySize: props.memorySize ?? DEFAULTS.memorySize,
       timeout,
       role,
-      logRetention: props.logRetention,
+      logRetention,
       environment: {
         BROKER_API_URL: props.broker.apiUrl,
         BROKER_TOKEN_URL: props.broker.tokenUrl,
@@ -116,7 +173,7 @@ export class ProductApi extends Construct {
       },
     });
 
-    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+    const httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'A front-office product API',
       createDefaultStage: false,
       corsPreflight: props.allowedOrigins?.length
@@ -130,11 +187,11 @@ export class ProductApi extends Construct {
     });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      retention: logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
-    this.stage = this.httpApi.addStage('DefaultStage', {
+    this.httpApi = httpApi;
+    this.stage = httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: throttle.rateLimit, burstLimit: throttle.burstLimit },
@@ -163,7 +220,7 @@ export class ProductApi extends Construct {
       : undefined;
     for (const route of props.routes) {
       const [method, routePath] = route.route.split(' ');
-      this.httpApi.addRoutes({
+      httpApi.addRoutes({
         path: routePath,
         methods: [method as apigwv2.HttpMethod],
         integration,

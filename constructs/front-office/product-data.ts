@@ -1,13 +1,23 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { FRONT_OFFICE_DEFAULTS } from './defaults';
 
 export interface ProductDataProps {
-  /** @default 'pk' */
+  /**
+   * The partition key's attribute name (a string attribute).
+   * @default 'pk'
+   */
   readonly partitionKey?: string;
-  /** @default - no sort key */
+  /**
+   * The sort key's attribute name (a string attribute).
+   * @default - no sort key
+   */
   readonly sortKey?: string;
-  /** @default RemovalPolicy.RETAIN */
+  /**
+   * What happens to the table when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -18,12 +28,16 @@ export interface ProductDataProps {
  * recovery, deletion protection, `RemovalPolicy.RETAIN`. String keys.
  */
 export class ProductData extends Construct {
+  /** The table. */
   readonly table: dynamodb.ITable;
 
   constructor(scope: Construct, id: string, props: ProductDataProps = {}) {
     super(scope, id);
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: props.partitionKey ?? 'pk', type: dynamodb.AttributeType.STRING },
+      partitionKey: {
+        name: props.partitionKey ?? FRONT_OFFICE_DEFAULTS.productData.partitionKey,
+        type: dynamodb.AttributeType.STRING,
+      },
       sortKey: props.sortKey
         ? { name: props.sortKey, type: dynamodb.AttributeType.STRING }
         : undefined,

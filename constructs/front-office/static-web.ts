@@ -4,25 +4,50 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PropChecks } from '../shared/check-props';
+import { FRONT_OFFICE_DEFAULTS } from './defaults';
+import {
+  CLOUDFRONT_CERTIFICATE_ARN,
+  CLOUDFRONT_WEB_ACL_ARN,
+  COUNTRY_CODE,
+  DOMAIN_NAME,
+  patternProblem,
+} from './web-rules';
+
+const DEFAULTS = FRONT_OFFICE_DEFAULTS.staticWeb;
+
+/** A custom domain of a distribution and its certificate. */
+export interface CustomDomainOptions {
+  /** The domain name, lower case, e.g. `shop.example.com`. */
+  readonly domainName: string;
+  /**
+   * The ARN of the domain's ACM certificate, which must be in us-east-1.
+   * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
+   */
+  readonly certificateArn: string;
+}
 
 export interface StaticWebProps {
   /**
-   * Country codes (ISO 3166-1 alpha-2) of the markets served; CloudFront refuses other viewers.
+   * Country codes (ISO 3166-1 alpha-2, upper case) of the markets served; CloudFront refuses
+   * other viewers.
    * @default - no geo restriction
+   * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/georestrictions.html
    */
   readonly countries?: readonly string[];
   /**
-   * A CLOUDFRONT-scope WAF web ACL (made in us-east-1) in front of the distribution.
+   * The ARN of a CLOUDFRONT-scope WAF web ACL (made in us-east-1) in front of the distribution.
    * @default - none
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/cloudfront-features.html
    */
   readonly webAclArn?: string;
   /**
    * A custom domain with its ACM certificate (in us-east-1). With one, viewers need TLS 1.2.
    * @default - the distribution's `*.cloudfront.net` name
    */
-  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
+  readonly customDomain?: CustomDomainOptions;
   /**
-   * How long access logs are kept.
+   * How long access logs are kept, in whole days. Range: at least 1 day.
    * @default Duration.days(90)
    */
   readonly logRetention?: Duration;
@@ -39,12 +64,32 @@ export interface StaticWebProps {
  * - log bucket: private, SSE-S3, TLS only, objects expire after 90 days.
  */
 export class StaticWeb extends Construct {
+  /** The private bucket the site is served from. */
   readonly bucket: s3.IBucket;
+  /** The bucket of the distribution's and the site bucket's access logs. */
   readonly logBucket: s3.IBucket;
+  /** The CloudFront distribution. */
   readonly distribution: cloudfront.IDistribution;
 
   constructor(scope: Construct, id: string, props: StaticWebProps = {}) {
     super(scope, id);
+    const checks = new PropChecks(this)
+      .check('webAclArn', props.webAclArn, patternProblem(CLOUDFRONT_WEB_ACL_ARN))
+      .check('customDomain.domainName', props.customDomain?.domainName, patternProblem(DOMAIN_NAME))
+      .check(
+        'customDomain.certificateArn',
+        props.customDomain?.certificateArn,
+        patternProblem(CLOUDFRONT_CERTIFICATE_ARN),
+      )
+      .checkSeconds('logRetention', props.logRetention, (seconds) =>
+        seconds >= 86_400 && seconds % 86_400 === 0
+          ? undefined
+          : 'must be a whole number of days, at least 1',
+      );
+    props.countries?.forEach((country, i) =>
+      checks.check(`countries[${i}]`, country, patternProblem(COUNTRY_CODE)),
+    );
+    checks.throwIfAny();
 
     const logBucket = new s3.Bucket(this, 'LogBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -52,7 +97,9 @@ export class StaticWeb extends Construct {
       enforceSSL: true,
       // CloudFront standard logs are delivered with an ACL.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: props.logRetention ?? Duration.days(90) }],
+      lifecycleRules: [
+        { expiration: props.logRetention ?? Duration.days(DEFAULTS.logRetentionDays) },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.logBucket = logBucket;
@@ -64,7 +111,9 @@ export class StaticWeb extends Construct {
       versioned: true,
       serverAccessLogsBucket: logBucket,
       serverAccessLogsPrefix: 'site-bucket/',
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(DEFAULTS.noncurrentVersionRetentionDays) },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.bucket = bucket;

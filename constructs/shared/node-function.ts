@@ -5,7 +5,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PropChecks } from './check-props';
+import { SHARED_DEFAULTS } from './defaults';
 import { handlerCode } from './handler-code';
+import { FUNCTION_TIMEOUT_SECONDS, integerRangeProblem, memorySizeProblem } from './prop-rules';
+
+const DEFAULTS = SHARED_DEFAULTS.nodeFunction;
 
 export interface NodeFunctionProps {
   /**
@@ -21,39 +26,71 @@ export interface NodeFunctionProps {
   readonly handler?: string;
   /**
    * Physical name of the function, for those who find it by name (alarms in another stack).
+   * Range: 1 to 64 characters.
    * @default - a CloudFormation-generated name
    */
   readonly functionName?: string;
+  /**
+   * What the function does, shown in the Lambda console. Range: at most 256 characters.
+   * @default - none
+   */
   readonly description?: string;
-  /** @default - none */
+  /**
+   * Environment variables; together at most 4 KB.
+   * @default - none
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+   */
   readonly environment?: Record<string, string>;
-  /** @default 256 */
+  /**
+   * Memory, in MiB. Range: 128 to 10,240.
+   * @default 256
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+   */
   readonly memorySize?: number;
-  /** @default Duration.seconds(10) */
+  /**
+   * How long an invocation may run. Range: 1 second to 15 minutes.
+   * @default Duration.seconds(10)
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
+   */
   readonly timeout?: Duration;
   /**
    * The role the function runs as. It gets write access to the function's log group and, in a
    * VPC, the network-interface permissions Lambda needs.
    * @default - a new role with exactly those permissions
    */
-  readonly role?: iam.Role;
+  readonly role?: iam.IRole;
   /**
    * Encrypts the function's log group. Its key policy must let CloudWatch Logs use it.
    * @default - CloudWatch Logs' own encryption
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
    */
-  readonly logKey?: kms.IKey;
-  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * How long the function's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
   readonly logRetention?: logs.RetentionDays;
   /**
    * Subnets to run in. The function then has no route to the internet unless the VPC gives it one.
    * @default - not in a VPC
    */
   readonly vpc?: ec2.IVpc;
-  /** @default - the VPC's isolated subnets */
+  /**
+   * Which of the VPC's subnets to run in (with `vpc`).
+   * @default - the VPC's isolated subnets
+   */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /** @default - a new security group with no ingress */
+  /**
+   * Security groups of the function's network interfaces (with `vpc`).
+   * @default - a new security group with no ingress
+   */
   readonly securityGroups?: ec2.ISecurityGroup[];
-  /** @default - unreserved */
+  /**
+   * Concurrent executions reserved for (and limiting) the function. Range: 0 to the account's
+   * unreserved concurrency.
+   * @default - unreserved
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   */
   readonly reservedConcurrentExecutions?: number;
 }
 
@@ -65,12 +102,17 @@ export interface NodeFunctionProps {
  * Default settings: the newest Node.js runtime, arm64, X-Ray tracing, JSON logs into its own
  * log group (kept one year), a role of its own with only the permissions it is given, the AWS SDK
  * bundled (not taken from the runtime), minified with source maps.
+ *
+ * It extends `lambda.Function` where the house composes an L2 (STYLE.md), for now: the broker's
+ * secret rotation hands it to Secrets Manager as a function, and composing one would move every
+ * function's construct path. The other constructs expose it as `lambda.IFunction`, so the change
+ * stays internal when it comes.
  */
 export class NodeFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-      encryptionKey: props.logKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.encryptionKey,
+      retention: props.logRetention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const role =
@@ -112,8 +154,8 @@ export class NodeFunction extends lambda.Function {
       environment: props.environment,
       runtime: lambda.Runtime.NODEJS_LATEST,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize ?? DEFAULTS.memorySize,
+      timeout: props.timeout ?? Duration.seconds(DEFAULTS.timeoutSeconds),
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup,
@@ -126,5 +168,11 @@ export class NodeFunction extends lambda.Function {
       allowPublicSubnet: false,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     });
+    new PropChecks(this)
+      .check('memorySize', props.memorySize, memorySizeProblem)
+      .checkSeconds('timeout', props.timeout, (seconds) =>
+        integerRangeProblem(seconds, FUNCTION_TIMEOUT_SECONDS, 'seconds'),
+      )
+      .throwIfAny();
   }
 }

@@ -1,4 +1,22 @@
 import { z } from 'zod';
+import { MIN_CHANGEABLE_FOR_DAYS } from '../../constructs/back-office/backup-rules';
+import { BACK_OFFICE_DEFAULTS } from '../../constructs/back-office/defaults';
+import {
+  COST_CATEGORY_NAME,
+  COST_CATEGORY_NAME_LENGTH,
+  COST_CATEGORY_NAME_MESSAGE,
+} from '../../constructs/cost-attribution/cost-rules';
+import { FRONT_OFFICE_DEFAULTS } from '../../constructs/front-office/defaults';
+import {
+  CLOUDFRONT_CERTIFICATE_ARN,
+  CLOUDFRONT_WEB_ACL_ARN,
+  COUNTRY_CODE,
+  DOMAIN_NAME,
+} from '../../constructs/front-office/web-rules';
+import {
+  FUNCTION_MEMORY_MIB,
+  INTEGRATION_TIMEOUT_SECONDS,
+} from '../../constructs/shared/prop-rules';
 
 /**
  * The blueprint: a typed model of the enterprise that Office Zones builds.
@@ -212,7 +230,7 @@ const Partner = z
 const Web = z
   .strictObject({
     countries: z
-      .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'))
+      .array(z.string().regex(COUNTRY_CODE.pattern, COUNTRY_CODE.message))
       .min(1)
       .optional()
       .meta({
@@ -221,10 +239,7 @@ const Web = z
       }),
     webAclArn: z
       .string()
-      .regex(
-        /^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global\/webacl\/.+$/,
-        'must be the ARN of a CLOUDFRONT-scope web ACL in us-east-1',
-      )
+      .regex(CLOUDFRONT_WEB_ACL_ARN.pattern, CLOUDFRONT_WEB_ACL_ARN.message)
       .optional()
       .meta({
         description:
@@ -232,18 +247,10 @@ const Web = z
       }),
     customDomain: z
       .strictObject({
-        domainName: z
-          .string()
-          .regex(
-            /^(?!-)[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+$/,
-            'must be a lower-case domain name',
-          ),
+        domainName: z.string().regex(DOMAIN_NAME.pattern, DOMAIN_NAME.message),
         certificateArn: z
           .string()
-          .regex(
-            /^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate\/.+$/,
-            'must be the ARN of an ACM certificate in us-east-1',
-          ),
+          .regex(CLOUDFRONT_CERTIFICATE_ARN.pattern, CLOUDFRONT_CERTIFICATE_ARN.message),
       })
       .optional()
       .meta({ description: 'A custom domain and its certificate; viewers then need TLS 1.2.' }),
@@ -252,8 +259,22 @@ const Web = z
 
 const Api = z
   .strictObject({
-    memoryMb: z.int().min(128).max(10240).default(256),
-    timeoutSeconds: z.int().min(1).max(29).default(10),
+    memoryMb: z
+      .int()
+      .min(FUNCTION_MEMORY_MIB.min)
+      .max(FUNCTION_MEMORY_MIB.max)
+      .default(FRONT_OFFICE_DEFAULTS.productApi.memorySize)
+      .meta({
+        description: `The function's memory, in MiB (${FUNCTION_MEMORY_MIB.min} to ${FUNCTION_MEMORY_MIB.max}). Default: ${FRONT_OFFICE_DEFAULTS.productApi.memorySize}.`,
+      }),
+    timeoutSeconds: z
+      .int()
+      .min(INTEGRATION_TIMEOUT_SECONDS.min)
+      .max(INTEGRATION_TIMEOUT_SECONDS.max)
+      .default(FRONT_OFFICE_DEFAULTS.productApi.timeoutSeconds)
+      .meta({
+        description: `How long the function may run per request, in seconds (${INTEGRATION_TIMEOUT_SECONDS.min} to ${INTEGRATION_TIMEOUT_SECONDS.max}: API Gateway ends the request after that anyway). Default: ${FRONT_OFFICE_DEFAULTS.productApi.timeoutSeconds}.`,
+      }),
     authorizer: z
       .strictObject({
         issuer: z
@@ -281,7 +302,10 @@ const Api = z
 
 const Data = z
   .strictObject({
-    partitionKey: z.string().regex(FIELD, 'must be a field name').default('pk'),
+    partitionKey: z
+      .string()
+      .regex(FIELD, 'must be a field name')
+      .default(FRONT_OFFICE_DEFAULTS.productData.partitionKey),
     sortKey: z.string().regex(FIELD, 'must be a field name').optional(),
   })
   .meta({ description: 'A DynamoDB table, on demand.' });
@@ -320,7 +344,7 @@ const quota = (name: string) =>
     .meta({ description: `The account's raised "${name}" quota.` });
 
 /** Account quotas raised above their defaults (see lib/stacks/limits.ts for each default and source). */
-const AccountQuotasSchema = z.strictObject({
+export const AccountQuotasSchema = z.strictObject({
   cloudFrontDistributions: quota('Distributions per AWS account'),
   cloudFrontOriginAccessControls: quota('Origin access controls per AWS account'),
   iamRoles: quota('Roles in an AWS account'),
@@ -387,22 +411,47 @@ export const BlueprintSchema = z
       vpcCidr: z
         .string()
         .regex(/^10\.(?:[0-9]{1,3})\.0\.0\/16$/, 'must be a /16 in 10.0.0.0/8, e.g. 10.40.0.0/16')
-        .default('10.40.0.0/16')
+        .default(BACK_OFFICE_DEFAULTS.network.cidr)
         .meta({ description: "The back office's isolated network." }),
       backup: z
         .strictObject({
-          dailyRetentionDays: z.int().default(35),
-          monthlyRetentionDays: z.int().default(365),
+          dailyRetentionDays: z
+            .int()
+            .default(BACK_OFFICE_DEFAULTS.backup.dailyRetentionDays)
+            .meta({
+              description: `How long the daily recovery points are kept, in days. Default: ${BACK_OFFICE_DEFAULTS.backup.dailyRetentionDays}.`,
+            }),
+          monthlyRetentionDays: z
+            .int()
+            .default(BACK_OFFICE_DEFAULTS.backup.monthlyRetentionDays)
+            .meta({
+              description: `How long the monthly recovery points are kept, in days. Default: ${BACK_OFFICE_DEFAULTS.backup.monthlyRetentionDays}.`,
+            }),
           vaultLock: z
             .strictObject({
-              minRetentionDays: z.int().positive(),
-              maxRetentionDays: z.int().positive().optional(),
-              changeableForDays: z.int().min(3).default(3),
+              minRetentionDays: z.int().positive().meta({
+                description:
+                  'The shortest retention, in days, a recovery point in the vault may have; at most dailyRetentionDays.',
+              }),
+              maxRetentionDays: z.int().positive().optional().meta({
+                description:
+                  'The longest retention, in days, a recovery point in the vault may have; at least monthlyRetentionDays. Default: no maximum.',
+              }),
+              changeableForDays: z
+                .int()
+                .min(MIN_CHANGEABLE_FOR_DAYS)
+                .default(BACK_OFFICE_DEFAULTS.backup.changeableForDays)
+                .meta({
+                  description: `Days the lock can still be removed; after that it is immutable (at least ${MIN_CHANGEABLE_FOR_DAYS}). Default: ${BACK_OFFICE_DEFAULTS.backup.changeableForDays}.`,
+                }),
             })
             .optional()
             .meta({ description: 'Locks the vault (compliance mode after the grace period).' }),
         })
-        .default({ dailyRetentionDays: 35, monthlyRetentionDays: 365 }),
+        .default({
+          dailyRetentionDays: BACK_OFFICE_DEFAULTS.backup.dailyRetentionDays,
+          monthlyRetentionDays: BACK_OFFICE_DEFAULTS.backup.monthlyRetentionDays,
+        }),
       capabilities: z.array(Capability).min(1, 'the back office needs at least one capability'),
       budgets: z.array(CostCentreBudget).optional().meta({
         description:
@@ -442,12 +491,9 @@ export const BlueprintSchema = z
       .strictObject({
         costCategoryName: z
           .string()
-          .min(1)
-          .max(50)
-          .regex(
-            /^(?! )[\p{L}\p{N}\p{Z}_-]*(?<! )$/u,
-            'must be letters, digits, spaces, _ or -, not starting or ending with a space',
-          )
+          .min(COST_CATEGORY_NAME_LENGTH.min)
+          .max(COST_CATEGORY_NAME_LENGTH.max)
+          .regex(COST_CATEGORY_NAME, COST_CATEGORY_NAME_MESSAGE)
           .default('Office zone')
           .meta({
             description:

@@ -1,3 +1,5 @@
+import { backupRetentionProblems } from '../../constructs/back-office/backup-rules';
+import { BACK_OFFICE_DEFAULTS } from '../../constructs/back-office/defaults';
 import { COMMAND_ID_MAX_BYTES, SHARED_PRODUCT_TAGS, WAF_BODY_INSPECTION_LIMITS } from './derived';
 import { largestBodyBytes, modelSchemaProblems } from './json-schema';
 import { DEFAULT_COST_TAGS, ZONES } from './model';
@@ -380,38 +382,41 @@ export function checkBlueprintRules(input: unknown): Problem[] {
   if (reserved)
     add(['broker', 'domainPrefix'], `must not contain "${reserved}", which Cognito reserves`);
 
-  // Backups.
+  // Backups: the back office's minimums, then AWS Backup's own rules, as ZoneBackup checks them.
   const backup = obj(backOffice.backup);
-  const daily = num(backup.dailyRetentionDays) ?? 35;
-  const monthly = num(backup.monthlyRetentionDays) ?? 365;
+  const daily = num(backup.dailyRetentionDays) ?? BACK_OFFICE_DEFAULTS.backup.dailyRetentionDays;
+  const monthly =
+    num(backup.monthlyRetentionDays) ?? BACK_OFFICE_DEFAULTS.backup.monthlyRetentionDays;
+  const backupPath = ['backOffice', 'backup'];
+  const reportedBackup = new Set<string>();
   if (daily < BACKUP_MINIMUMS.dailyRetentionDays) {
+    reportedBackup.add('dailyRetentionDays');
     add(
-      ['backOffice', 'backup', 'dailyRetentionDays'],
+      [...backupPath, 'dailyRetentionDays'],
       `must be at least ${BACKUP_MINIMUMS.dailyRetentionDays} days, the back office's backup minimum`,
     );
   }
   if (monthly < BACKUP_MINIMUMS.monthlyRetentionDays) {
+    reportedBackup.add('monthlyRetentionDays');
     add(
-      ['backOffice', 'backup', 'monthlyRetentionDays'],
+      [...backupPath, 'monthlyRetentionDays'],
       `must be at least ${BACKUP_MINIMUMS.monthlyRetentionDays} days, the back office's backup minimum`,
     );
   }
   const lock = backup.vaultLock === undefined ? undefined : obj(backup.vaultLock);
-  if (lock) {
-    const min = num(lock.minRetentionDays);
-    const max = num(lock.maxRetentionDays);
-    if (min !== undefined && min > daily) {
-      add(
-        ['backOffice', 'backup', 'vaultLock', 'minRetentionDays'],
-        `must not exceed dailyRetentionDays (${daily}), or the vault refuses the daily backups`,
-      );
-    }
-    if (max !== undefined && max < monthly) {
-      add(
-        ['backOffice', 'backup', 'vaultLock', 'maxRetentionDays'],
-        `must be at least monthlyRetentionDays (${monthly}), or the vault refuses the monthly backups`,
-      );
-    }
+  const backupProblems = backupRetentionProblems({
+    dailyRetentionDays: daily,
+    monthlyRetentionDays: monthly,
+    vaultLock: lock && {
+      minRetentionDays: num(lock.minRetentionDays),
+      maxRetentionDays: num(lock.maxRetentionDays),
+      changeableForDays: num(lock.changeableForDays),
+    },
+  });
+  for (const { path, problem } of backupProblems) {
+    if (reportedBackup.has(path.join('.'))) continue;
+    reportedBackup.add(path.join('.'));
+    add([...backupPath, ...path], problem);
   }
 
   // Cost attribution: a product tag value names one thing, and budgets cover known cost centres.

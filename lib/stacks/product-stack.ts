@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -5,7 +6,7 @@ import {
   DigitalProduct,
   DigitalProductApiProps,
 } from '../../constructs/front-office/digital-product';
-import type { BrokerRoute } from '../../constructs/front-office/handlers/broker-api';
+import type { ProductRoute } from '../../constructs/front-office/product-route';
 import { acknowledge } from '../../policies/acknowledge';
 import { Blueprint, operationMethod, operationScope, Product } from '../blueprint';
 import { frontOfficeBoundaryArn } from './front-office-boundary';
@@ -61,8 +62,9 @@ export class ProductStack extends ZoneStack {
             routes: consumedRoutes(blueprint, product),
             broker: this.brokerConnection(blueprint, product),
             runtimeRoleName: productRuntimeRoleName(blueprint, product.name),
-            memoryMb: api.memoryMb,
-            timeoutSeconds: api.timeoutSeconds,
+            // The blueprint speaks in MiB and seconds; the constructs in aws-cdk-lib's words.
+            memorySize: api.memoryMb,
+            timeout: Duration.seconds(api.timeoutSeconds),
             authorizer: api.authorizer,
           }
         : undefined,
@@ -138,7 +140,7 @@ export class ProductStack extends ZoneStack {
 }
 
 /** One route per broker operation the product consumes, with the query parameters it takes. */
-export function consumedRoutes(blueprint: Blueprint, product: Product): BrokerRoute[] {
+export function consumedRoutes(blueprint: Blueprint, product: Product): ProductRoute[] {
   return blueprint.backOffice.capabilities.flatMap((capability) =>
     capability.operations
       .filter((op) => product.consumes.includes(operationScope(capability, op)))

@@ -1,3 +1,4 @@
+import type { ProductRoute } from '../product-route';
 import { BrokerClient, BrokerError } from './broker-client';
 
 /**
@@ -31,18 +32,10 @@ export interface HttpApiResult {
   readonly body: string;
 }
 
-/** One route of the product's API and the query parameters it passes on. */
-export interface BrokerRoute {
-  /** `METHOD /path`, with `{name}` path parameters, e.g. `GET /orders/{orderId}`. */
-  readonly route: string;
-  /** @default [] */
-  readonly query?: readonly string[];
-}
-
 // Built on the first invocation and kept for the life of the execution environment, so the
 // credentials and the token are reused across invocations.
 let client: BrokerClient | undefined;
-let routes: Map<string, BrokerRoute> | undefined;
+let routes: Map<string, ProductRoute> | undefined;
 
 export async function handler(event: HttpApiEvent): Promise<HttpApiResult> {
   const requestId = event.requestContext?.requestId;
@@ -119,9 +112,9 @@ function splitRoute(route: string): ['GET' | 'POST', string] {
   return [method, path];
 }
 
-function configuredRoutes(): Map<string, BrokerRoute> {
+function configuredRoutes(): Map<string, ProductRoute> {
   routes ??= new Map(
-    (JSON.parse(requiredEnv('BROKER_ROUTES')) as BrokerRoute[]).map((r) => [r.route, r]),
+    (JSON.parse(requiredEnv('BROKER_ROUTES')) as ProductRoute[]).map((r) => [r.route, r]),
   );
   return routes;
 }

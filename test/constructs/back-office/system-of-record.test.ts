@@ -1,8 +1,9 @@
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { BackOfficeZone } from '../../../constructs/back-office/back-office-zone';
 import { SystemOfRecord } from '../../../constructs/back-office/system-of-record';
-import { testStack } from '../../helpers';
+import { errorOf, testStack } from '../../helpers';
 
 function zone() {
   const stack = testStack();
@@ -174,5 +175,26 @@ describe('SystemOfRecord.fromSystemOfRecordAttributes', () => {
     expect(() => system.grantSubmit(role)).toThrow(
       'capability orders is read-only: it has no intake queue to submit to',
     );
+  });
+});
+
+describe('SystemOfRecord checks its props', () => {
+  test('fails when the names or the receive count would be refused, all at once', () => {
+    const stack = testStack();
+    const build = () =>
+      new SystemOfRecord(stack, 'Orders', {
+        capabilityName: 'orders',
+        encryptionKey: new kms.Key(stack, 'Key'),
+        ledger: { partitionKey: 'orderId' },
+        acceptsCommands: true,
+        tableName: 'orders ledger',
+        queueNames: { intake: 'orders.fifo', deadLetters: 'orders-dlq' },
+        maxReceiveCount: 0,
+      });
+    expect(errorOf(build).split('\n')).toEqual([
+      'Test/Orders: maxReceiveCount must be a whole number of receives from 1 to 1000 (received: 0)',
+      'Test/Orders: tableName must be 3 to 255 letters, digits, underscores, hyphens or periods (received: "orders ledger")',
+      'Test/Orders: queueNames.intake must be 1 to 80 letters, digits, underscores or hyphens (received: "orders.fifo")',
+    ]);
   });
 });

@@ -1,9 +1,9 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ZoneBackup } from '../../../constructs/back-office/zone-backup';
+import { ZoneBackup, ZoneBackupProps } from '../../../constructs/back-office/zone-backup';
 import { testApp } from '../../helpers';
 
 const ACCOUNT = '111122223333';
@@ -15,7 +15,7 @@ const ADMIN = `arn:aws:iam::${ACCOUNT}:role/Admin`;
 function zoneBackup(admitted?: string[]) {
   const stack = new Stack(testApp(), 'Backups', { env: { account: ACCOUNT, region: REGION } });
   const zone = new ZoneBackup(stack, 'Backup', {
-    key: new kms.Key(stack, 'Key'),
+    encryptionKey: new kms.Key(stack, 'Key'),
     admittedPrincipalArns: admitted,
   });
   const table = new dynamodb.Table(stack, 'Ledger', {
@@ -112,7 +112,7 @@ describe('ZoneBackup vault access policy (simulated with the IAM engine)', () =>
   test('the plan is named as told, and the vault and plan survive updates and deletes, but not a failed first deploy', () => {
     const stack = new Stack(testApp(), 'Named');
     const zone = new ZoneBackup(stack, 'Backup', {
-      key: new kms.Key(stack, 'Key'),
+      encryptionKey: new kms.Key(stack, 'Key'),
       planName: 'acme-dev-back-office',
     });
     zone.add(
@@ -132,5 +132,62 @@ describe('ZoneBackup vault access policy (simulated with the IAM engine)', () =>
         'Retain',
       ]);
     }
+  });
+});
+
+describe('ZoneBackup checks its props', () => {
+  function build(props: Omit<ZoneBackupProps, 'encryptionKey'>) {
+    const stack = new Stack(testApp(), 'Checked');
+    return () =>
+      new ZoneBackup(stack, 'Backup', { encryptionKey: new kms.Key(stack, 'Key'), ...props });
+  }
+
+  test('fails when a retention is shorter than a day', () => {
+    expect(build({ dailyRetentionDays: 0 })).toThrow(
+      'Checked/Backup: dailyRetentionDays must be a whole number of days, at least 1 (received: 0)',
+    );
+  });
+
+  test('fails when the vault lock asks more than the daily retention keeps', () => {
+    expect(build({ dailyRetentionDays: 10, vaultLock: { minRetentionDays: 30 } })).toThrow(
+      'Checked/Backup: vaultLock.minRetentionDays must not exceed dailyRetentionDays (10), or the vault refuses the daily backups (received: 30)',
+    );
+  });
+
+  test('fails when the vault lock caps retention below the monthly retention', () => {
+    expect(build({ vaultLock: { minRetentionDays: 7, maxRetentionDays: 100 } })).toThrow(
+      'Checked/Backup: vaultLock.maxRetentionDays must be at least monthlyRetentionDays (365), or the vault refuses the monthly backups (received: 100)',
+    );
+  });
+
+  test('fails when the vault lock could become immutable in under three days', () => {
+    expect(build({ vaultLock: { minRetentionDays: 7, changeableForDays: 1 } })).toThrow(
+      'Checked/Backup: vaultLock.changeableForDays must be a whole number of days, at least 3 (received: 1)',
+    );
+  });
+
+  test('fails when the plan name has characters AWS Backup refuses', () => {
+    expect(build({ planName: 'back office' })).toThrow(
+      'Checked/Backup: planName must be 1 to 50 letters, digits, hyphens, underscores or periods (received: "back office")',
+    );
+  });
+
+  test('lists every problem at once', () => {
+    expect(build({ dailyRetentionDays: 0, monthlyRetentionDays: 1.5 })).toThrow(
+      /dailyRetentionDays .* \(received: 0\)\nChecked\/Backup: monthlyRetentionDays .* \(received: 1\.5\)/,
+    );
+  });
+
+  test('leaves values known only at deploy time to AWS Backup', () => {
+    const stack = new Stack(testApp(), 'Tokens');
+    const days = Token.asNumber(new CfnParameter(stack, 'Days', { type: 'Number' }));
+    expect(
+      () =>
+        new ZoneBackup(stack, 'Backup', {
+          encryptionKey: new kms.Key(stack, 'Key'),
+          dailyRetentionDays: days,
+          vaultLock: { minRetentionDays: 400 },
+        }),
+    ).not.toThrow();
   });
 });

@@ -36,16 +36,44 @@ describe('TagBudget', () => {
   test('fails when nobody, or more than 10 addresses, would be alerted', () => {
     const props = { monthlyLimitUsd: 1, tag: { key: 'Product', value: 'kiosk' } };
     expect(errorOf(() => new TagBudget(testStack(), 'B', { ...props, notify: [] }))).toBe(
-      'Test/B: a budget alerts 1 to 10 email addresses (received 0)',
+      'Test/B: notify must list 1 to 10 email addresses (received: 0 addresses)',
     );
     const eleven = Array.from({ length: 11 }, (_, i) => `p${i}@example.com`);
     expect(errorOf(() => new TagBudget(testStack(), 'B', { ...props, notify: eleven }))).toBe(
-      'Test/B: a budget alerts 1 to 10 email addresses (received 11)',
+      'Test/B: notify must list 1 to 10 email addresses (received: 11 addresses)',
+    );
+  });
+
+  test('fails when the name, the limit or a threshold would be refused, all at once', () => {
+    const build = () =>
+      new TagBudget(testStack(), 'B', {
+        budgetName: 'web:shop',
+        monthlyLimitUsd: 0,
+        tag: { key: 'Product', value: 'kiosk' },
+        notify: ['a@example.com'],
+        forecastThresholds: [-5],
+      });
+    expect(errorOf(build)).toBe(
+      [
+        'Test/B: budgetName must be 1 to 100 characters, without : or \\ (received: "web:shop")',
+        'Test/B: monthlyLimitUsd must be greater than zero (received: 0)',
+        'Test/B: forecastThresholds[0] must be a percentage of the budget greater than 0 (received: -5)',
+      ].join('\n'),
     );
   });
 });
 
 describe('TagCostCategory', () => {
+  test('fails when the name would be refused', () => {
+    expect(
+      errorOf(
+        () => new TagCostCategory(testStack(), 'C', { name: ' Team', tagKey: 'Team', values: {} }),
+      ),
+    ).toBe(
+      'Test/C: name must be letters, digits, spaces, _ or -, not starting or ending with a space (received: " Team")',
+    );
+  });
+
   test('has one rule per tag value in order, and a default for everything else', () => {
     const stack = testStack();
     new TagCostCategory(stack, 'Category', {

@@ -1,6 +1,7 @@
+import { CfnParameter, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { StaticWeb } from '../../../constructs/front-office/static-web';
-import { testStack } from '../../helpers';
+import { errorOf, testStack } from '../../helpers';
 
 describe('StaticWeb', () => {
   test('the site bucket is private, encrypted, TLS only and logged', () => {
@@ -75,5 +76,31 @@ describe('StaticWeb', () => {
         WebACLId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/shop/abc',
       }),
     });
+  });
+
+  test('fails when a country, the web ACL or the custom domain would be refused, all at once', () => {
+    const build = () =>
+      new StaticWeb(testStack(), 'Web', {
+        countries: ['DE', 'uk'],
+        webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/abc',
+        customDomain: {
+          domainName: 'Shop.Example.com',
+          certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
+        },
+        logRetention: Duration.hours(12),
+      });
+    expect(errorOf(build).split('\n')).toEqual([
+      'Test/Web: webAclArn must be the ARN of a CLOUDFRONT-scope web ACL in us-east-1 (received: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/abc")',
+      'Test/Web: customDomain.domainName must be a lower-case domain name (received: "Shop.Example.com")',
+      'Test/Web: customDomain.certificateArn must be the ARN of an ACM certificate in us-east-1 (received: "arn:aws:acm:eu-west-1:123456789012:certificate/abc")',
+      'Test/Web: logRetention must be a whole number of days, at least 1 (received: 12 hours)',
+      'Test/Web: countries[1] must be an ISO 3166-1 alpha-2 country code (received: "uk")',
+    ]);
+  });
+
+  test('leaves values known only at deploy time to CloudFront', () => {
+    const stack = testStack();
+    const arn = new CfnParameter(stack, 'WebAcl').valueAsString;
+    expect(() => new StaticWeb(stack, 'Web', { webAclArn: arn })).not.toThrow();
   });
 });

@@ -189,6 +189,21 @@ describe('parseBlueprint', () => {
     );
   });
 
+  test('fails when the vault lock does not fit the retention, as ZoneBackup says it', () => {
+    const input = referenceInput() as any;
+    input.backOffice.backup = {
+      dailyRetentionDays: 35,
+      monthlyRetentionDays: 365,
+      vaultLock: { minRetentionDays: 40, maxRetentionDays: 100 },
+    };
+    expect(problemsOf(input)).toEqual(
+      expect.arrayContaining([
+        'backOffice.backup.vaultLock.minRetentionDays: must not exceed dailyRetentionDays (35), or the vault refuses the daily backups (received: 40)',
+        'backOffice.backup.vaultLock.maxRetentionDays: must be at least monthlyRetentionDays (365), or the vault refuses the monthly backups (received: 100)',
+      ]),
+    );
+  });
+
   test('fails when the blueprint exceeds a Cognito quota, naming it', () => {
     const input = referenceInput() as any;
     const template = input.backOffice.capabilities[1];
