@@ -59,7 +59,11 @@ export class BackOfficeAlarms extends Construct {
   static readonly PERIOD = Duration.minutes(5);
 
   readonly topic: sns.ITopic;
-  readonly alarms: cloudwatch.Alarm[] = [];
+  /** Every alarm, in the order they were made. */
+  get alarms(): readonly cloudwatch.IAlarm[] {
+    return this.made;
+  }
+  private readonly made: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: BackOfficeAlarmsProps) {
     super(scope, id);
@@ -83,7 +87,7 @@ export class BackOfficeAlarms extends Construct {
     });
     alarm.addAlarmAction(new actions.SnsAction(this.topic));
     alarm.addOkAction(new actions.SnsAction(this.topic));
-    this.alarms.push(alarm);
+    this.made.push(alarm);
     return alarm;
   }
 

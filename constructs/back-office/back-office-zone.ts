@@ -146,7 +146,11 @@ export class BackOfficeZone extends Construct {
   readonly operations: ZoneOperations;
   /** The capabilities' alarms; undefined when the zone was built with `alarms: false`. */
   readonly alarms?: BackOfficeAlarms;
-  readonly workflows = new Map<string, CommandWorkflow>();
+  /** The capabilities' workflows, by capability name. */
+  get workflows(): ReadonlyMap<string, CommandWorkflow> {
+    return this.workflowsByCapability;
+  }
+  private readonly workflowsByCapability = new Map<string, CommandWorkflow>();
   private readonly systems = new Map<string, SystemOfRecord>();
   private readonly dynamoDbEndpoint: ec2.GatewayVpcEndpoint;
   private sqsEndpoint?: ec2.InterfaceVpcEndpoint;
@@ -259,7 +263,7 @@ export class BackOfficeZone extends Construct {
         encryptionKey: this.key,
         functionName: capability.workflowFunctionName,
       });
-      this.workflows.set(capability.name, workflow);
+      this.workflowsByCapability.set(capability.name, workflow);
     }
     this.alarms?.addCapability({
       capabilityName: capability.name,
@@ -278,7 +282,7 @@ export class BackOfficeZone extends Construct {
     return system;
   }
 
-  get capabilities(): ISystemOfRecord[] {
+  get capabilities(): readonly ISystemOfRecord[] {
     return [...this.systems.values()];
   }
 

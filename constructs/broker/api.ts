@@ -88,7 +88,11 @@ export class BrokerApi extends Construct {
   readonly stage: apigw.Stage;
   readonly accessLogs: logs.ILogGroup;
   /** The integration role of each capability, by capability name. */
-  readonly integrationRoles = new Map<string, iam.IRole>();
+  /** The integration role of each capability, by capability name. */
+  get integrationRoles(): ReadonlyMap<string, iam.IRole> {
+    return this.rolesByCapability;
+  }
+  private readonly rolesByCapability = new Map<string, iam.IRole>();
   private readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
   private readonly validator: apigw.RequestValidator;
   private readonly errorModel: apigw.Model;
@@ -239,7 +243,7 @@ export class BrokerApi extends Construct {
   }
 
   private integrationRole(capability: string, target: BrokerTarget): iam.IRole {
-    let role = this.integrationRoles.get(capability);
+    let role = this.rolesByCapability.get(capability);
     if (!role) {
       role = new iam.Role(this, `${pascal(capability)}IntegrationRole`, {
         roleName: target.integrationRoleName,
@@ -248,7 +252,7 @@ export class BrokerApi extends Construct {
         // aws:SourceArn when it assumes a credentials role (policies/trust).
         assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       });
-      this.integrationRoles.set(capability, role);
+      this.rolesByCapability.set(capability, role);
     }
     return role;
   }
