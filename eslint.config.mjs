@@ -56,7 +56,7 @@ export default tseslint.config(
               // The constructs' CDK-free data and checks (defaults.ts, prop-rules.ts, *-rules.ts,
               // throttle.ts, what a consumer is) are the exception: the blueprint reads them too.
               regex:
-                '/(?:stacks|reports)/|/constructs/(?!(?:(?:front-office|back-office|cost-attribution|shared)/(?:defaults|prop-rules|[a-z-]+-rules|throttle|product-route)|broker/consumer)$)',
+                '/(?:stacks|reports)/|/constructs/(?!(?:(?:front-office|back-office|cost-attribution|shared|broker)/(?:defaults|prop-rules|[a-z-]+-rules|throttle|product-route)|broker/consumer)$)',
               message:
                 'lib/blueprint, lib/contract and lib/cli do not import the CDK side of the house (only its CDK-free defaults and rules).',
             },

@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import type { ISystemOfRecord } from '../back-office/system-of-record';
 import { pascal } from '../naming';
 import { commandModelSchema } from './command-model';
+import { BROKER_DEFAULTS } from './defaults';
 
 export { commandModelSchema, SQS_BATCH_ENTRY_ID } from './command-model';
 
@@ -126,8 +127,8 @@ export class BrokerApi extends Construct {
         dataTraceEnabled: false,
         metricsEnabled: true,
         tracingEnabled: true,
-        throttlingRateLimit: props.throttle?.rateLimit ?? 100,
-        throttlingBurstLimit: props.throttle?.burstLimit ?? 200,
+        throttlingRateLimit: props.throttle?.rateLimit ?? BROKER_DEFAULTS.api.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle?.burstLimit ?? BROKER_DEFAULTS.api.throttle.burstLimit,
       },
     });
     this.stage = this.restApi.deploymentStage;

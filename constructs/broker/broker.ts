@@ -11,6 +11,7 @@ import { ConsumerAccess, ConsumerAccessOptions } from './consumer-access';
 import { ClientSecretRotation } from './secret-rotation';
 import { BrokerIdentity } from './identity';
 import { RegionalWebAcl } from './web-acl';
+import { BROKER_DEFAULTS } from './defaults';
 
 export interface BrokerProps {
   /** The Cognito domain prefix of the OAuth endpoints. */
@@ -150,10 +151,8 @@ export class Broker extends Construct {
       secretNamePrefix: this.credentialsSecretNamePrefix,
       logEncryptionKey: key,
     });
-    this.defaultConsumerThrottle = props.defaultConsumerThrottle ?? {
-      rateLimit: 50,
-      burstLimit: 100,
-    };
+    this.defaultConsumerThrottle =
+      props.defaultConsumerThrottle ?? BROKER_DEFAULTS.api.consumerThrottle;
     // Ids are a contract: a plan is named by its throttle, never by the order plans were made in,
     // so adding a consumer never moves another consumer's key to another plan.
     this.usagePlanScope = new Construct(this, 'UsagePlans');

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { pascal } from '../naming';
+import { BROKER_DEFAULTS } from './defaults';
 
 /** A resource server: one per back-office capability, its identifier the capability's name. */
 export interface BrokerResourceServer {
@@ -52,7 +53,9 @@ export class BrokerIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: BrokerIdentityProps) {
     super(scope, id);
-    this.accessTokenValidity = props.accessTokenValidity ?? Duration.minutes(60);
+    this.accessTokenValidity =
+      props.accessTokenValidity ??
+      Duration.minutes(BROKER_DEFAULTS.identity.accessTokenValidityMinutes);
 
     const userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: props.userPoolName,

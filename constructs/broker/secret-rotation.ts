@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NodeFunction } from '../shared/node-function';
+import { BROKER_DEFAULTS } from './defaults';
 
 export interface ClientSecretRotationProps {
   /** The user pool whose app-client secrets it rotates. */
@@ -52,7 +53,7 @@ export class ClientSecretRotation extends Construct {
 
   constructor(scope: Construct, id: string, props: ClientSecretRotationProps) {
     super(scope, id);
-    this.every = props.every ?? Duration.days(30);
+    this.every = props.every ?? Duration.days(BROKER_DEFAULTS.rotation.everyDays);
     this.secretNamePrefix = props.secretNamePrefix;
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

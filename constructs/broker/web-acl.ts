@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { BROKER_DEFAULTS } from './defaults';
 
 export interface RegionalWebAclProps {
   /** ARNs of the regional resources to protect, e.g. an API Gateway stage. */
@@ -63,7 +64,7 @@ export class RegionalWebAcl extends Construct {
       statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
       visibilityConfig: visibility(name),
     });
-    const maxBodyBytes = props.maxBodyBytes ?? 16_384;
+    const maxBodyBytes = props.maxBodyBytes ?? BROKER_DEFAULTS.webAcl.maxBodyBytes;
     const inspection = WAF_BODY_INSPECTION_SIZES.find(([bytes]) => bytes >= maxBodyBytes);
     if (!Token.isUnresolved(maxBodyBytes) && (!inspection || maxBodyBytes < 1)) {
       throw new Error(
@@ -108,7 +109,10 @@ export class RegionalWebAcl extends Construct {
           priority: 3,
           action: { block: {} },
           statement: {
-            rateBasedStatement: { limit: props.rateLimitPerIp ?? 1000, aggregateKeyType: 'IP' },
+            rateBasedStatement: {
+              limit: props.rateLimitPerIp ?? BROKER_DEFAULTS.webAcl.rateLimitPerIp,
+              aggregateKeyType: 'IP',
+            },
           },
           visibilityConfig: visibility('RateLimitPerIp'),
         },

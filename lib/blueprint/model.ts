@@ -1,3 +1,4 @@
+import { BROKER_DEFAULTS } from '../../constructs/broker/defaults';
 import { z } from 'zod';
 import { MIN_CHANGEABLE_FOR_DAYS } from '../../constructs/back-office/backup-rules';
 import { BACK_OFFICE_DEFAULTS } from '../../constructs/back-office/defaults';
@@ -468,11 +469,15 @@ export const BlueprintSchema = z
           'must be lower-case letters, digits and hyphens (at most 63)',
         )
         .meta({ description: 'The Cognito domain prefix of the OAuth endpoints.' }),
-      accessTokenValidityMinutes: z.int().min(5).max(1440).default(60),
-      throttle: Throttle.default({ rateLimit: 100, burstLimit: 200 }).meta({
+      accessTokenValidityMinutes: z
+        .int()
+        .min(5)
+        .max(1440)
+        .default(BROKER_DEFAULTS.identity.accessTokenValidityMinutes),
+      throttle: Throttle.default({ ...BROKER_DEFAULTS.api.throttle }).meta({
         description: 'The stage throttle: all consumers together.',
       }),
-      consumerThrottle: Throttle.default({ rateLimit: 50, burstLimit: 100 }).meta({
+      consumerThrottle: Throttle.default({ ...BROKER_DEFAULTS.api.consumerThrottle }).meta({
         description:
           "A consumer's own throttle when it declares none (a usage plan per distinct throttle).",
       }),
@@ -480,7 +485,7 @@ export const BlueprintSchema = z
         .int()
         .min(10)
         .max(2_000_000_000)
-        .default(1000)
+        .default(BROKER_DEFAULTS.webAcl.rateLimitPerIp)
         .meta({ description: 'Requests per 5 minutes from one IP before WAF blocks it.' }),
       partners: z.array(Partner).default([]),
     }),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Blueprint } from './model';
-import { physicalNamePrefix } from './derived';
+import { clientName, type Consumer, physicalNamePrefix } from './derived';
 
 /** The name of one of the app's stacks, e.g. `OfficeZones-dev-BackOffice`. */
 export function stackName(
@@ -103,12 +103,34 @@ export function productRuntimeRoleName(
   return iamName(blueprint, 'product', product, 'runtime');
 }
 
-/** The Secrets Manager secret that holds a product's broker client id and secret. */
+/**
+ * The name prefix of every consumer's credentials secret, e.g.
+ * `office-zones/OfficeZones/dev/broker/clients/`: the broker's rotation function may manage the
+ * secrets named so, and only those.
+ */
+export function credentialsSecretNamePrefix(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+): string {
+  return `${parameterRoot(blueprint).slice(1)}/broker/clients/`;
+}
+
+/**
+ * The Secrets Manager secret that holds a consumer's broker client id, client secret and API key:
+ * the prefix and its app client name, e.g. `office-zones/OfficeZones/dev/broker/clients/product.web-shop`.
+ */
+export function consumerCredentialsSecretName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+  consumer: Pick<Consumer, 'kind' | 'name'>,
+): string {
+  return `${credentialsSecretNamePrefix(blueprint)}${clientName(consumer)}`;
+}
+
+/** The Secrets Manager secret that holds a product's broker credentials. */
 export function productCredentialsSecretName(
   blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
   product: string,
 ): string {
-  return `${parameterRoot(blueprint).slice(1)}/broker/clients/product.${product}`;
+  return consumerCredentialsSecretName(blueprint, { kind: 'product', name: product });
 }
 
 /** The managed policy every role in a front-office product stack has as its permission boundary. */

@@ -17,10 +17,10 @@ import {
 import { brokerManifest, splitBrokerManifest } from '../contract/broker-manifest';
 import {
   brokerParameterNames,
+  credentialsSecretNamePrefix,
   capabilityQueueNames,
   integrationRoleName,
   ledgerTableName,
-  parameterRoot,
 } from '../blueprint/names';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
@@ -92,7 +92,7 @@ export class BrokerStack extends ZoneStack {
       routes,
       targets,
       // Consumers live in stacks of their own (ConsumerStack), so this stack keeps its size.
-      credentialsSecretNamePrefix: `${parameterRoot(blueprint).slice(1)}/broker/clients/`,
+      credentialsSecretNamePrefix: credentialsSecretNamePrefix(blueprint),
       defaultConsumerThrottle: blueprint.broker.consumerThrottle,
       accessTokenValidity: Duration.minutes(blueprint.broker.accessTokenValidityMinutes),
       throttle: blueprint.broker.throttle,

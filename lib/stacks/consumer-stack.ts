@@ -6,7 +6,7 @@ import { clientName, Consumer, SHARED_PRODUCT_TAGS } from '../blueprint';
 import {
   brokerParameterNames,
   productCredentialsParameterName,
-  productCredentialsSecretName,
+  consumerCredentialsSecretName,
   productRuntimeRoleName,
 } from '../blueprint/names';
 import type { ConsumerManifestPart } from '../contract/broker-manifest';
@@ -57,7 +57,7 @@ export class ConsumerStack extends ZoneStack {
       credentials:
         consumer.kind === 'product'
           ? {
-              secretName: productCredentialsSecretName(blueprint, consumer.name),
+              secretName: consumerCredentialsSecretName(blueprint, consumer),
               // The product's runtime role, by the name its stack gives it: no reference, so the
               // product stack may deploy after this one.
               admittedPrincipalArns: [
@@ -69,7 +69,7 @@ export class ConsumerStack extends ZoneStack {
                 }),
               ],
             }
-          : { secretName: `${broker.credentialsSecretNamePrefix}${name}` },
+          : { secretName: consumerCredentialsSecretName(blueprint, consumer) },
     });
 
     if (consumer.kind === 'product') {
