@@ -62,10 +62,7 @@ process.stdout.write(JSON.stringify(c));' "$1"
     awk -v a="$start" -v b="$end" -v m="$(cat "$rss" 2>/dev/null || echo 0)" -v c="$code" \
       'BEGIN { printf "%.2f %.0f %d\n", b - a, m / 1024, c }'
   }
-  median_of() { # column dir app blueprint -> median of that column over $runs runs
-    local col="$1"; shift
-    for _ in $(seq "$runs"); do run_app "$@"; done | awk -v c="$col" '{print $c}' | median
-  }
+
   largest() { # -> "stacks largest-stack resources KB" of the last run's assembly
     node -e '
 const fs = require("fs"), path = require("path"), dir = process.argv[1];
@@ -78,17 +75,19 @@ for (const f of files) {
 }
 console.log(`${files.length} ${best.name} ${best.n} ${best.kb.toFixed(0)}`);' "$work/out"
   }
-  bare_s=$(median_of 1 "$bare" app.ts "")
-  bare_mb=$(median_of 2 "$bare" app.ts "")
+  bare_out=$(for _ in $(seq "$runs"); do run_app "$bare" app.ts ""; done)
+  bare_s=$(awk '{print $1}' <<<"$bare_out" | median)
+  bare_mb=$(awk '{print $2}' <<<"$bare_out" | median)
   printf '| products | capabilities | seconds | peak MiB | ratio to the bare app | stacks | largest stack (resources, KB) | result |\n'
   printf '| -------- | ------------ | ------- | -------- | --------------------- | ------ | ----------------------------- | ------ |\n'
   printf '| bare app | - | %.1f | %.0f | 1.0x | 1 | - | - |\n' "$bare_s" "$bare_mb"
   for n in $counts; do
     file="$work/blueprint-$n.json"
     npx tsx scripts/write-large-blueprint.ts "$n" 10 "$file"
-    s=$(median_of 1 "$PWD" bin/app.ts "$file")
-    mb=$(median_of 2 "$PWD" bin/app.ts "$file")
-    read -r _ _ code < <(run_app "$PWD" bin/app.ts "$file")
+    runs_out=$(for _ in $(seq "$runs"); do run_app "$PWD" bin/app.ts "$file"; done)
+    s=$(awk '{print $1}' <<<"$runs_out" | median)
+    mb=$(awk '{print $2}' <<<"$runs_out" | median)
+    code=$(tail -1 <<<"$runs_out" | awk '{print $3}')
     read -r stacks name resources kb < <(largest)
     result=ok
     if [ "$code" != 0 ]; then result="fails: $(grep -m1 -o '\[[^]]*\] [^(]*' "$work/log" || echo "exit $code")"; fi

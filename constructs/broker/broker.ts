@@ -11,10 +11,22 @@ import { ConsumerAccess, ConsumerAccessOptions } from './consumer-access';
 import { ClientSecretRotation } from './secret-rotation';
 import { BrokerIdentity } from './identity';
 import { RegionalWebAcl } from './web-acl';
+import { PropChecks } from '../shared/check-props';
+import { throttleProblems } from '../shared/prop-rules';
+import {
+  accessTokenValidityProblem,
+  domainPrefixProblem,
+  maxBodyBytesProblem,
+  wafRateLimitProblem,
+} from './broker-rules';
 import { BROKER_DEFAULTS } from './defaults';
 
 export interface BrokerProps {
-  /** The Cognito domain prefix of the OAuth endpoints. */
+  /**
+   * The Cognito domain prefix of the OAuth endpoints: lower-case letters, digits and hyphens, at
+   * most 63, unique in the Region.
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
+   */
   readonly domainPrefix: string;
   /** The routes, one per capability operation. */
   readonly routes: readonly BrokerRoute[];
@@ -100,6 +112,23 @@ export class Broker extends Construct {
 
   constructor(scope: Construct, id: string, props: BrokerProps) {
     super(scope, id);
+    const checks = new PropChecks(this)
+      .check('domainPrefix', props.domainPrefix, domainPrefixProblem)
+      .check('wafRateLimitPerIp', props.wafRateLimitPerIp, wafRateLimitProblem)
+      .check('maxBodyBytes', props.maxBodyBytes, maxBodyBytesProblem);
+    if (props.accessTokenValidity && !props.accessTokenValidity.isUnresolved()) {
+      const minutes = props.accessTokenValidity.toMilliseconds() / 60_000;
+      const problem = accessTokenValidityProblem(minutes);
+      if (problem)
+        checks.add('accessTokenValidity', problem, props.accessTokenValidity.toHumanString());
+    }
+    for (const [prop, throttle] of [
+      ['throttle', props.throttle],
+      ['defaultConsumerThrottle', props.defaultConsumerThrottle],
+    ] as const)
+      for (const { field, problem } of throttle ? throttleProblems(throttle) : [])
+        checks.check(`${prop}.${field}`, throttle![field], () => problem);
+    checks.throwIfAny();
 
     const key = new kms.Key(this, 'Key', {
       description: 'Office Zones broker key (logs, delivered credentials)',

@@ -1,3 +1,9 @@
+import {
+  ACCESS_TOKEN_VALIDITY_MINUTES,
+  COGNITO_DOMAIN_PREFIX,
+  DOMAIN_PREFIX_RULE,
+  WAF_RATE_LIMIT,
+} from '../../constructs/broker/broker-rules';
 import { BROKER_DEFAULTS } from '../../constructs/broker/defaults';
 import { z } from 'zod';
 import { MIN_CHANGEABLE_FOR_DAYS } from '../../constructs/back-office/backup-rules';
@@ -464,15 +470,12 @@ export const BlueprintSchema = z
       costCentre: costCentre(),
       domainPrefix: z
         .string()
-        .regex(
-          /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
-          'must be lower-case letters, digits and hyphens (at most 63)',
-        )
+        .regex(COGNITO_DOMAIN_PREFIX, DOMAIN_PREFIX_RULE)
         .meta({ description: 'The Cognito domain prefix of the OAuth endpoints.' }),
       accessTokenValidityMinutes: z
         .int()
-        .min(5)
-        .max(1440)
+        .min(ACCESS_TOKEN_VALIDITY_MINUTES.min)
+        .max(ACCESS_TOKEN_VALIDITY_MINUTES.max)
         .default(BROKER_DEFAULTS.identity.accessTokenValidityMinutes),
       throttle: Throttle.default({ ...BROKER_DEFAULTS.api.throttle }).meta({
         description: 'The stage throttle: all consumers together.',
@@ -483,8 +486,8 @@ export const BlueprintSchema = z
       }),
       wafRateLimitPerIp: z
         .int()
-        .min(10)
-        .max(2_000_000_000)
+        .min(WAF_RATE_LIMIT.min)
+        .max(WAF_RATE_LIMIT.max)
         .default(BROKER_DEFAULTS.webAcl.rateLimitPerIp)
         .meta({ description: 'Requests per 5 minutes from one IP before WAF blocks it.' }),
       partners: z.array(Partner).default([]),

@@ -74,8 +74,20 @@ export function largeBlueprint(options: LargeBlueprintOptions): BlueprintInput {
     ...(reference.backOffice.budgets ?? []),
     ...extra.map((c) => ({ costCentre: c.costCentre, monthlyBudgetUsd: 100 })),
   ];
+  // The account quotas an enterprise of this size has had raised (lib/stacks/limits.ts checks
+  // them): one origin access control and distribution per web product, up to five roles per
+  // product. Declared only above AWS's defaults, so a small blueprint stays the reference's.
+  const n = options.products;
+  const accountQuotas = {
+    ...(components.includes('web') && n > 100 ? { cloudFrontOriginAccessControls: n } : {}),
+    ...(components.includes('web') && n > 500 ? { cloudFrontDistributions: n } : {}),
+    ...(n * 5 + 100 > 1000 ? { iamRoles: n * 5 + 100 } : {}),
+  };
   return {
     ...reference,
+    ...(Object.keys(accountQuotas).length
+      ? { deployment: { ...reference.deployment, accountQuotas } }
+      : {}),
     backOffice: { ...reference.backOffice, capabilities, budgets },
     frontOffice: { products },
   };

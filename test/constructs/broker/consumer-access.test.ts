@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Broker } from '../../../constructs/broker/broker';
 import type { Consumer } from '../../../constructs/broker/consumer';
@@ -189,6 +189,32 @@ describe('ConsumerAccess', () => {
         }),
     ).toThrow(
       'Broker/Broker/SecretRotation: cannot rotate the secret elsewhere/product.shop: the function manages only secrets named acme/broker/clients/*',
+    );
+  });
+
+  test("fails when the broker's props are out of AWS's ranges, naming each with its value", () => {
+    const stack = new Stack(testApp(), 'Bad');
+    expect(
+      () =>
+        new Broker(stack, 'Broker', {
+          domainPrefix: 'Acme_Dev',
+          routes: [],
+          targets: {},
+          wafRateLimitPerIp: 5,
+          maxBodyBytes: 70_000,
+          accessTokenValidity: Duration.days(2),
+          throttle: { rateLimit: 0, burstLimit: 200 },
+          defaultConsumerThrottle: { rateLimit: 5, burstLimit: 6000 },
+        }),
+    ).toThrow(
+      [
+        'Bad/Broker: domainPrefix must be lower-case letters, digits and hyphens (at most 63, not at either end) (received: "Acme_Dev")',
+        'Bad/Broker: wafRateLimitPerIp must be a whole number of requests per 5 minutes from 10 to 2000000000 (received: 5)',
+        'Bad/Broker: maxBodyBytes must be a whole number of bytes from 1 to 65536 (received: 70000)',
+        'Bad/Broker: accessTokenValidity must be a whole number of minutes from 5 to 1440 (received: 2 days)',
+        'Bad/Broker: throttle.rateLimit must be a number of requests per second greater than 0 (received: 0)',
+        'Bad/Broker: defaultConsumerThrottle.burstLimit must be a whole number of requests from 0 to 5000 (received: 6000)',
+      ].join('\n'),
     );
   });
 });
