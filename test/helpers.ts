@@ -24,6 +24,21 @@ export function testApp(): App {
   return new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
 }
 
+/**
+ * An app as synth makes it for the limit checks: the project's feature flags, no bundling, and
+ * aws-cdk-lib's own 500-resource check off, so that Office Zones' limits check (which names what
+ * fills a stack) is the one that speaks.
+ */
+export function limitsApp(): App {
+  return new App({
+    context: {
+      ...CDK_CONTEXT,
+      'aws:cdk:bundling-stacks': [],
+      '@aws-cdk/core:stackResourceLimit': 0,
+    },
+  });
+}
+
 /** A test stack in an app with the project's feature flags. */
 export function testStack(id = 'Test'): Stack {
   return new Stack(testApp(), id);

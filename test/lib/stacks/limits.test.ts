@@ -10,7 +10,7 @@ import {
   synthesizedTemplates,
 } from '../../../lib/stacks/limits';
 import { buildOfficeZones } from '../../../lib/stacks/office-zones';
-import { CDK_CONTEXT } from '../../helpers';
+import { CDK_CONTEXT, limitsApp } from '../../helpers';
 import { largeBlueprint } from '../../support/large-blueprint';
 
 /** A template with `n` resources of a type, named like constructs of one parent. */
@@ -212,13 +212,7 @@ describe('synthesizedTemplates', () => {
       ...input,
       deployment: { accountQuotas: { cloudFrontOriginAccessControls: 2 } },
     });
-    const app = new App({
-      context: {
-        ...CDK_CONTEXT,
-        'aws:cdk:bundling-stacks': [],
-        '@aws-cdk/core:stackResourceLimit': 0,
-      },
-    });
+    const app = limitsApp();
     buildOfficeZones(app, blueprint);
     const problems = limitProblems(
       synthesizedTemplates(app.synth()),

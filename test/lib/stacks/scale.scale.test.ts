@@ -1,4 +1,3 @@
-import { App } from 'aws-cdk-lib';
 import { parseBlueprint } from '../../../lib/blueprint';
 import { brokerParameterNames } from '../../../lib/blueprint/names';
 import {
@@ -7,7 +6,7 @@ import {
   synthesizedTemplates,
 } from '../../../lib/stacks/limits';
 import { buildOfficeZones } from '../../../lib/stacks/office-zones';
-import { CDK_CONTEXT } from '../../helpers';
+import { limitsApp } from '../../helpers';
 import { largeBlueprint } from '../../support/large-blueprint';
 
 /**
@@ -23,13 +22,7 @@ const GOAL = { resources: 450, bytes: 800 * 1024 };
 
 function synthesize(input: ReturnType<typeof largeBlueprint>) {
   const blueprint = parseBlueprint(input);
-  const app = new App({
-    context: {
-      ...CDK_CONTEXT,
-      'aws:cdk:bundling-stacks': [],
-      '@aws-cdk/core:stackResourceLimit': 0,
-    },
-  });
+  const app = limitsApp();
   buildOfficeZones(app, blueprint);
   return { blueprint, templates: synthesizedTemplates(app.synth()) };
 }
