@@ -58,6 +58,7 @@ export class BackOfficeAlarms extends Construct {
   /** The period every alarm evaluates. */
   static readonly PERIOD = Duration.minutes(5);
 
+  /** The topic every alarm notifies, on alarm and when it is OK again. */
   readonly topic: sns.ITopic;
   /** Every alarm, in the order they were made. */
   get alarms(): readonly cloudwatch.IAlarm[] {

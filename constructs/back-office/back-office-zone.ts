@@ -50,9 +50,15 @@ export interface BackOfficeZoneProps {
    * @default 'Office Zones back-office key'
    */
   readonly keyDescription?: string;
-  /** @default '10.40.0.0/16' */
+  /**
+   * The isolated network's range, a /16.
+   * @default '10.40.0.0/16'
+   */
   readonly cidr?: string;
-  /** @default - daily kept 35 days, monthly kept 365 days, no vault lock */
+  /**
+   * The backup plan's retention and vault lock.
+   * @default - daily kept 35 days, monthly kept 365 days, no vault lock
+   */
   readonly backup?: Omit<ZoneBackupProps, 'encryptionKey'>;
   /**
    * Where IT operations receive alarms.
@@ -140,9 +146,13 @@ export const DEPLOYMENT_KEY_USE = {
  *   operator (`addOperatorRole`).
  */
 export class BackOfficeZone extends Construct {
+  /** The zone key: encrypts the ledgers, queues, topic and backups. */
   readonly key: kms.IKey;
+  /** The isolated network the workflows run in (no internet route). */
   readonly network: IsolatedNetwork;
+  /** The zone's backup vault and plan. */
   readonly backup: ZoneBackup;
+  /** The zone's operations topic. */
   readonly operations: ZoneOperations;
   /** The capabilities' alarms; undefined when the zone was built with `alarms: false`. */
   readonly alarms?: BackOfficeAlarms;

@@ -24,6 +24,7 @@ export interface ZoneOperationsProps {
  * notifications are delivered.
  */
 export class ZoneOperations extends Construct {
+  /** The operations topic: IT's email subscription, encrypted with the zone key. */
   readonly topic: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: ZoneOperationsProps) {

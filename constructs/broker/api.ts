@@ -45,19 +45,33 @@ export interface BrokerTarget {
 }
 
 export interface BrokerApiProps {
+  /** The user pool whose access tokens the Cognito authorizer accepts. */
   readonly userPool: cognito.IUserPool;
+  /** The routes, one per capability operation. */
   readonly routes: readonly BrokerRoute[];
   /** The back-office capabilities the routes lead to, by capability name. */
   readonly targets: Readonly<Record<string, BrokerTarget>>;
   /** Encrypts the log groups. Its policy must let CloudWatch Logs use it. */
   readonly encryptionKey: kms.IKey;
-  /** @default - a CloudFormation-generated name */
+  /**
+   * The REST API's name.
+   * @default - a CloudFormation-generated name
+   */
   readonly restApiName?: string;
-  /** @default 'v1' */
+  /**
+   * The stage's name, the first segment of every URL path.
+   * @default 'v1'
+   */
   readonly stageName?: string;
-  /** @default { rateLimit: 100, burstLimit: 200 } */
+  /**
+   * The stage's throttle, for all callers together.
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
-  /** @default logs.RetentionDays.ONE_YEAR */
+  /**
+   * How long access and execution logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
   readonly logRetention?: logs.RetentionDays;
   /**
    * Whether every route also needs an API key. Keys tie a consumer to its usage plan (its
@@ -85,8 +99,11 @@ export const REST_API_QUOTAS = { resources: 300, authorizers: 10 } as const;
  *   scope, whoever added it.
  */
 export class BrokerApi extends Construct {
+  /** The REST API. */
   readonly restApi: apigw.RestApi;
+  /** Its one stage. */
   readonly stage: apigw.Stage;
+  /** The stage's JSON access logs (with the caller's client id). */
   readonly accessLogs: logs.ILogGroup;
   /** The integration role of each capability, by capability name. */
   /** The integration role of each capability, by capability name. */

@@ -50,14 +50,20 @@ export interface BrokerProps {
    * @default - CloudFormation-generated names
    */
   readonly namePrefix?: string;
-  /** @default Duration.minutes(60) */
+  /**
+   * How long a client-credentials access token lives. Range: 5 minutes to 1 day.
+   * @default Duration.minutes(60)
+   */
   readonly accessTokenValidity?: Duration;
   /**
    * The API stage's throttle, for all callers together.
    * @default { rateLimit: 100, burstLimit: 200 }
    */
   readonly throttle?: Throttle;
-  /** @default 1000 */
+  /**
+   * Requests from one IP address in 5 minutes before WAF blocks it. Range: 10 to 2,000,000,000.
+   * @default 1000
+   */
   readonly wafRateLimitPerIp?: number;
   /**
    * The largest request body, in bytes, the broker's WAF lets through (see
@@ -89,9 +95,13 @@ export interface BrokerProps {
  * its usage plan (its own throttle).
  */
 export class Broker extends Construct {
+  /** The broker's key: its log groups. */
   readonly key: kms.IKey;
+  /** The enterprise identity: the user pool, its domain and resource servers. */
   readonly identity: BrokerIdentity;
+  /** The REST API, the only door into the back office. */
   readonly api: BrokerApi;
+  /** The WAF web ACL in front of the API's stage. */
   readonly webAcl: RegionalWebAcl;
   /** Encrypts delivered credentials; a product's runtime decrypts its own through Secrets Manager. */
   readonly credentialsKey: kms.IKey;

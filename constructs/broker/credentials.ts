@@ -53,6 +53,7 @@ export interface ConsumerCredentialsProps extends ConsumerCredentialsOptions {
  * Secret JSON: `{"clientId", "clientSecret", "apiKey", "tokenUrl", "apiUrl"}`.
  */
 export class ConsumerCredentials extends Construct {
+  /** The secret with the client id, client secret, API key, token URL and API URL. */
   readonly secret: secretsmanager.ISecret;
   private readonly admitted?: string[];
 

@@ -10,7 +10,10 @@ export interface BrokerResourceServer {
   readonly identifier: string;
   /** Scope names within it, e.g. `['read', 'write']`. */
   readonly scopes: readonly string[];
-  /** @default - the identifier */
+  /**
+   * The resource server's name in Cognito.
+   * @default - the identifier
+   */
   readonly description?: string;
 }
 
@@ -45,7 +48,9 @@ export interface BrokerIdentityProps {
  * - access tokens valid for 60 minutes.
  */
 export class BrokerIdentity extends Construct {
+  /** The user pool: one for products, partners and customers. */
   readonly userPool: cognito.IUserPool;
+  /** The OAuth domain (`<domainPrefix>.auth.<region>.amazoncognito.com`). */
   readonly domain: cognito.UserPoolDomain;
   /** How long a client-credentials access token lives. */
   readonly accessTokenValidity: Duration;

@@ -45,7 +45,9 @@ export interface ClientSecretRotationProps {
  * and the secrets named `secretNamePrefix*`, nothing else.
  */
 export class ClientSecretRotation extends Construct {
+  /** The function Secrets Manager invokes to rotate each secret. */
   readonly function: NodeFunction;
+  /** The function's role: the user pool's client secrets and the secrets named by the prefix. */
   readonly role: iam.IRole;
   /** The name prefix of the secrets it may rotate. */
   readonly secretNamePrefix: string;

@@ -44,6 +44,7 @@ export const WAF_BODY_INSPECTION_SIZES = [
  * every rule.
  */
 export class RegionalWebAcl extends Construct {
+  /** The web ACL. */
   readonly webAcl: wafv2.CfnWebACL;
 
   constructor(scope: Construct, id: string, props: RegionalWebAclProps) {
