@@ -49,3 +49,18 @@ export function wafRateLimitProblem(limit: number): string | undefined {
 export function maxBodyBytesProblem(bytes: number): string | undefined {
   return integerRangeProblem(bytes, WAF_MAX_BODY_BYTES, 'bytes');
 }
+
+/**
+ * A secret name prefix the rotation role may be scoped to: at least one path segment ending in
+ * `/`, of the characters Secrets Manager allows in a name. An empty or short prefix would let the
+ * role manage other secrets of the account.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html
+ */
+export const SECRET_NAME_PREFIX = /^[A-Za-z0-9_+=.@-]+(?:\/[A-Za-z0-9_+=.@-]+)*\/$/;
+
+/** Why this credentials secret name prefix is too broad or invalid, or undefined. */
+export function secretNamePrefixProblem(prefix: string): string | undefined {
+  return SECRET_NAME_PREFIX.test(prefix)
+    ? undefined
+    : 'must be one or more path segments of A-Za-z0-9_+=.@- ending in "/", e.g. office-zones/broker/clients/';
+}

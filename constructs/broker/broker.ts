@@ -17,6 +17,7 @@ import {
   accessTokenValidityProblem,
   domainPrefixProblem,
   maxBodyBytesProblem,
+  secretNamePrefixProblem,
   wafRateLimitProblem,
 } from './broker-rules';
 import { BROKER_DEFAULTS } from './defaults';
@@ -125,7 +126,12 @@ export class Broker extends Construct {
     const checks = new PropChecks(this)
       .check('domainPrefix', props.domainPrefix, domainPrefixProblem)
       .check('wafRateLimitPerIp', props.wafRateLimitPerIp, wafRateLimitProblem)
-      .check('maxBodyBytes', props.maxBodyBytes, maxBodyBytesProblem);
+      .check('maxBodyBytes', props.maxBodyBytes, maxBodyBytesProblem)
+      .check(
+        'credentialsSecretNamePrefix',
+        props.credentialsSecretNamePrefix,
+        secretNamePrefixProblem,
+      );
     if (props.accessTokenValidity && !props.accessTokenValidity.isUnresolved()) {
       const minutes = props.accessTokenValidity.toMilliseconds() / 60_000;
       const problem = accessTokenValidityProblem(minutes);
@@ -181,7 +187,7 @@ export class Broker extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.credentialsSecretNamePrefix =
-      props.credentialsSecretNamePrefix ?? 'office-zones/broker/clients/';
+      props.credentialsSecretNamePrefix ?? BROKER_DEFAULTS.consumers.credentialsSecretNamePrefix;
     this.deploymentRoleArn = props.deploymentRoleArn;
     this.namePrefix = props.namePrefix;
     this.rotation = new ClientSecretRotation(this, 'SecretRotation', {
@@ -224,6 +230,16 @@ export class Broker extends Construct {
    * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
    */
   usagePlanFor(throttle: Throttle = this.defaultConsumerThrottle): apigw.IUsagePlan {
+    const problems = throttleProblems(throttle);
+    if (problems.length > 0)
+      throw new Error(
+        problems
+          .map(
+            ({ field, problem }) =>
+              `${this.node.path}: a consumer throttle's ${field} ${problem} (received: ${throttle[field]})`,
+          )
+          .join('\n'),
+      );
     const planKey = `Rate${String(throttle.rateLimit).replace('.', 'p')}Burst${throttle.burstLimit}`;
     let plan = this.plans.get(planKey);
     if (!plan) {

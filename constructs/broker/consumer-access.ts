@@ -1,6 +1,9 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { PropChecks } from '../shared/check-props';
+import { throttleProblems } from '../shared/prop-rules';
 import type { Broker } from './broker';
 import { clientName, Consumer } from './consumer';
 import { ConsumerCredentials, ConsumerCredentialsOptions } from './credentials';
@@ -55,6 +58,21 @@ export class ConsumerAccess extends Construct {
       throw new Error(
         `${this.node.path}: consumer ${this.clientName} has no scopes (received: []): an app client without scopes can call nothing`,
       );
+    const secretName =
+      props.credentials?.secretName ?? `${broker.credentialsSecretNamePrefix}${this.clientName}`;
+    const checks = new PropChecks(this);
+    if (
+      !Token.isUnresolved(secretName) &&
+      !secretName.startsWith(broker.credentialsSecretNamePrefix)
+    )
+      checks.add(
+        'credentials.secretName',
+        `must start with the broker's credentialsSecretNamePrefix ${broker.credentialsSecretNamePrefix}, the secrets its rotation function may manage`,
+        JSON.stringify(secretName),
+      );
+    for (const { field, problem } of consumer.throttle ? throttleProblems(consumer.throttle) : [])
+      checks.check(`consumer.throttle.${field}`, consumer.throttle![field], () => problem);
+    checks.throwIfAny();
     const identity = broker.identity;
     const client = new cognito.UserPoolClient(this, 'Client', {
       userPool: identity.userPool,
@@ -83,8 +101,7 @@ export class ConsumerAccess extends Construct {
     const admitted = props.credentials?.admittedPrincipalArns;
     this.credentials = new ConsumerCredentials(this, 'Credentials', {
       client,
-      secretName:
-        props.credentials?.secretName ?? `${broker.credentialsSecretNamePrefix}${this.clientName}`,
+      secretName,
       encryptionKey: broker.credentialsKey,
       // The rotation function reads and writes the secret; it passes the deny too.
       admittedPrincipalArns: admitted ? [...admitted, broker.rotation.role.roleArn] : undefined,

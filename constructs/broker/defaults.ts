@@ -25,6 +25,11 @@ export const BROKER_DEFAULTS = {
     /** The largest request body WAF lets through, in bytes. */
     maxBodyBytes: 16_384,
   },
+  /** `Broker`'s consumers. */
+  consumers: {
+    /** The name prefix of every consumer's credentials secret. */
+    credentialsSecretNamePrefix: 'office-zones/broker/clients/',
+  },
   /** `ClientSecretRotation`. */
   rotation: {
     /** How often each consumer's client secret is rotated, in days. */

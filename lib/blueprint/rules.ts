@@ -338,30 +338,25 @@ export function checkBlueprintRules(input: unknown): Problem[] {
       ),
     );
   }
+  // Raised quotas, declared once AWS has granted them (deployment.accountQuotas).
+  const raised = obj(obj(root.deployment).accountQuotas);
+  const clientLimit = num(raised.cognitoAppClients) ?? QUOTAS.appClientsPerUserPool;
   const clientCount = products.length + partners.length;
-  if (clientCount > QUOTAS.appClientsPerUserPool) {
+  if (clientCount > clientLimit) {
     add(
-      ['frontOffice', 'products'],
-      quota(
-        clientCount,
-        'consumers (products and partners)',
-        'app clients per user pool',
-        QUOTAS.appClientsPerUserPool,
-      ),
+      // The list that pushes the count over: the partners when the products alone fit.
+      products.length <= clientLimit ? ['broker', 'partners'] : ['frontOffice', 'products'],
+      `${quota(clientCount, 'consumers (products and partners)', 'app clients per user pool', clientLimit)}; declare deployment.accountQuotas.cognitoAppClients once AWS has raised it`,
     );
   }
+  const planLimit = num(raised.apiGatewayUsagePlans) ?? QUOTAS.usagePlansPerRegion;
   const throttleOf = (c: Loose) =>
     JSON.stringify(c.throttle ?? broker.consumerThrottle ?? 'default');
   const throttles = new Set([...products, ...partners].map(throttleOf));
-  if (throttles.size > QUOTAS.usagePlansPerRegion) {
+  if (throttles.size > planLimit) {
     add(
       ['broker', 'partners'],
-      quota(
-        throttles.size,
-        'distinct consumer throttles (one usage plan each)',
-        'usage plans per account and region',
-        QUOTAS.usagePlansPerRegion,
-      ),
+      `${quota(throttles.size, 'distinct consumer throttles (one usage plan each)', 'usage plans per account and region', planLimit)}; declare deployment.accountQuotas.apiGatewayUsagePlans once AWS has raised it`,
     );
   }
   if (apiResources.size > QUOTAS.resourcesPerRestApi) {

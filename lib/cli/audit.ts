@@ -1,6 +1,6 @@
 import { type BrokerApiKeys, clientNamePrefixes, type KeyIndex } from './api-keys';
 import { EXIT } from './errors';
-import type { CliManifest } from './manifest';
+import { type CliManifest, ownerStackOf } from './manifest';
 import { type CliIo, list, table, write } from './output';
 import type { AppClient, BrokerPool } from './pool';
 
@@ -160,7 +160,7 @@ export function auditApiKeys(
     const declared = manifest.consumers.find((c) => c.clientName === key.name);
     const where = key.placement === 'unattached' ? 'in no usage plan' : `in a usage plan of ${api}`;
     const fix = declared
-      ? `deploy the broker stack ${manifest.brokerStack}, which owns it`
+      ? `deploy the stack ${ownerStackOf(manifest, declared)}, which owns it`
       : `delete it with office-zones consumers revoke ${key.name}`;
     findings.push({
       kind: 'orphan-api-key',

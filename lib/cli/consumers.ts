@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { type ApiKeyInfo, type BrokerApiKeys, clientNamePrefixes } from './api-keys';
 import { AwsCallError, describeFailure } from './aws';
 import { CliError } from './errors';
-import type { CliManifest, DeclaredConsumer } from './manifest';
+import { type CliManifest, type DeclaredConsumer, ownerStackOf } from './manifest';
 import { type CliIo, list, table, write, writePrivateFile } from './output';
 import type { AppClient, BrokerPool } from './pool';
 
@@ -121,7 +121,7 @@ export function onboardingProblems(
   const declared = declaredNamed(manifest, name);
   if (declared) {
     problems.push(
-      `${name} is declared in the blueprint as ${declared.clientName}; its app client comes from the broker stack`,
+      `${name} is declared in the blueprint as ${declared.clientName}; its app client comes from the stack ${ownerStackOf(manifest, declared)}`,
     );
   }
   return problems;
@@ -139,12 +139,12 @@ export function checkOnboarding(
   }
 }
 
-/** Refuses, from the manifest alone, to rotate a product's secret (the broker stack owns it). */
+/** Refuses, from the manifest alone, to rotate a product's secret (its consumer stack owns it). */
 export function checkRotation(manifest: CliManifest, name: string): void {
   const declared = declaredNamed(manifest, name);
   if (declared?.kind === 'product') {
     throw new CliError(
-      `${declared.clientName} is a product the blueprint declares: the broker stack delivers its credentials to the product's runtime, so a secret rotated here would not reach it; rotate it through the broker stack`,
+      `${declared.clientName} is a product the blueprint declares: the stack ${ownerStackOf(manifest, declared)} delivers its credentials to the product's runtime, so a secret rotated here would not reach it; its secret rotates on the schedule of that stack`,
     );
   }
 }
@@ -154,7 +154,7 @@ export function checkRevocation(manifest: CliManifest, name: string): void {
   const declared = declaredNamed(manifest, name);
   if (declared) {
     throw new CliError(
-      `${declared.clientName} is declared in the blueprint (${declared.kind} ${declared.name}): revoking it is a change to the blueprint; remove it there and deploy the broker stack ${manifest.brokerStack}`,
+      `${declared.clientName} is declared in the blueprint (${declared.kind} ${declared.name}): revoking it is a change to the blueprint; destroy the stack ${ownerStackOf(manifest, declared)}, then remove it from the blueprint and deploy (README, "Removing a product or partner")`,
     );
   }
 }
@@ -462,7 +462,7 @@ export async function rotateConsumer(
   // No secret-rotation API here: a successor client with the same name and scopes.
   if (target.declared) {
     throw new CliError(
-      `this endpoint has no secret-rotation API, and ${target.clientName} is declared in the blueprint: its app client belongs to the broker stack, so a successor client would live outside it; rotate it by replacing the client in the broker stack`,
+      `this endpoint has no secret-rotation API, and ${target.clientName} is declared in the blueprint: its app client belongs to the stack that declares it, so a successor client would live outside it; rotate it by replacing the client in that stack`,
     );
   }
   let made: { clientId: string; clientSecret: string };
@@ -515,7 +515,7 @@ async function retirePrevious(pool: BrokerPool, io: CliIo, target: Target): Prom
     // Successor clients: keep the newest.
     if (target.declared) {
       throw new CliError(
-        `${target.clientName} is declared in the blueprint and has ${target.clients.length} app clients: remove the extra ones in the broker stack, not here`,
+        `${target.clientName} is declared in the blueprint and has ${target.clients.length} app clients: remove the extra ones in the stack that declares it, not here`,
       );
     }
     const newest = target.clients[target.clients.length - 1];

@@ -5,6 +5,7 @@ import { formatPath } from '../blueprint';
 import {
   type CapabilityManifestPart,
   type ConsumerManifestPart,
+  decodeManifestPart,
   joinBrokerManifest,
   ONBOARDED_CLIENT_PREFIX,
   type SharedManifestPart,
@@ -70,6 +71,8 @@ const ManifestSchema = z.looseObject({
       kind: z.enum(['product', 'partner']),
       name: z.string().min(1),
       scopes: z.array(z.string().min(1)),
+      // Since 0.2.0 each consumer has a stack of its own; older manifests name none.
+      stack: z.string().min(1).optional(),
     }),
   ),
   onboardedClientPrefix: z.string().min(1).default(ONBOARDED_CLIENT_PREFIX),
@@ -77,6 +80,14 @@ const ManifestSchema = z.looseObject({
 
 export type CliManifest = z.infer<typeof ManifestSchema>;
 export type DeclaredConsumer = CliManifest['consumers'][number];
+
+/**
+ * The stack that owns a declared consumer's app client and credentials: its own stack (since
+ * 0.2.0), or the broker stack in manifests that name none.
+ */
+export function ownerStackOf(manifest: CliManifest, consumer: DeclaredConsumer): string {
+  return consumer.stack ?? manifest.brokerStack;
+}
 export type ManifestRoute = NonNullable<CliManifest['routes']>[number];
 
 /** A manifest and where it came from, for messages. */
@@ -143,9 +154,13 @@ async function joinParts(data: unknown, source: string, aws: Aws): Promise<unkno
       `${source} is not an Office Zones broker manifest: parts must name capabilitiesPath and consumersPath (received: ${JSON.stringify(parts)})`,
     );
   const read = async (path: string) =>
-    (await aws.parametersByPath(path)).map(({ name, value }) =>
-      parseJson(value, `the SSM parameter ${name}`),
-    );
+    (await aws.parametersByPath(path)).map(({ name, value }) => {
+      try {
+        return decodeManifestPart(value);
+      } catch (e) {
+        throw new CliError(`the SSM parameter ${name} is not valid JSON: ${(e as Error).message}`);
+      }
+    });
   const [capabilities, consumers] = await Promise.all([
     read(capabilitiesPath),
     read(consumersPath),

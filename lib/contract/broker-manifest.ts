@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Blueprint } from '../blueprint';
 import {
   capabilityScopeNames,
@@ -69,6 +70,8 @@ export interface BrokerManifest {
     readonly name: string;
     readonly owner: string;
     readonly scopes: readonly string[];
+    /** The stack that owns its app client, credentials and API key (since 0.2.0). */
+    readonly stack?: string;
   }[];
   /** Name prefix of app clients onboarded at run time. */
   readonly onboardedClientPrefix: string;
@@ -128,6 +131,37 @@ export function splitBrokerManifest(
     })),
     consumers,
   };
+}
+
+/** Bytes a Standard-tier SSM parameter holds; a part larger than this is published compressed. */
+const STANDARD_PARAMETER_BYTES = 4096;
+
+/**
+ * A manifest part as one SSM parameter value: its JSON, or, when the JSON holds more than 4 KB
+ * (a capability with large body schemas), `{"gzip":"<base64>"}` of it, which JSON schemas shrink
+ * to a fraction. `decodeManifestPart` reads both.
+ */
+export function encodeManifestPart(part: unknown): string {
+  const json = JSON.stringify(part);
+  if (Buffer.byteLength(json) <= STANDARD_PARAMETER_BYTES) return json;
+  return JSON.stringify({ gzip: gzipSync(json, { level: 9 }).toString('base64') });
+}
+
+/**
+ * A manifest part from its SSM parameter value (see `encodeManifestPart`).
+ * @throws SyntaxError when the value is not JSON, or holds `gzip` that does not inflate to JSON
+ */
+export function decodeManifestPart(value: string): unknown {
+  const data: unknown = JSON.parse(value);
+  const gzip = (data as { gzip?: unknown } | null)?.gzip;
+  if (typeof gzip !== 'string' || Object.keys(data as object).length !== 1) return data;
+  let json: string;
+  try {
+    json = gunzipSync(Buffer.from(gzip, 'base64')).toString('utf8');
+  } catch (e) {
+    throw new SyntaxError(`its gzip value does not inflate (${(e as Error).message})`);
+  }
+  return JSON.parse(json);
 }
 
 /**
@@ -231,6 +265,7 @@ export function brokerManifest(
       name: c.name,
       owner: c.owner,
       scopes: [...c.scopes],
+      stack: stackName(blueprint, `Consumer-${c.kind}-${c.name}`),
     })),
     onboardedClientPrefix: ONBOARDED_CLIENT_PREFIX,
   };

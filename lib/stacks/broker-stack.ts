@@ -14,7 +14,11 @@ import {
   physicalNamePrefix,
   SHARED_PRODUCT_TAGS,
 } from '../blueprint';
-import { brokerManifest, splitBrokerManifest } from '../contract/broker-manifest';
+import {
+  brokerManifest,
+  encodeManifestPart,
+  splitBrokerManifest,
+} from '../contract/broker-manifest';
 import {
   brokerParameterNames,
   credentialsSecretNamePrefix,
@@ -161,40 +165,25 @@ export class BrokerStack extends ZoneStack {
       capabilitiesPath: names.manifestCapabilitiesPath,
       consumersPath: names.manifestConsumersPath,
     });
-    const publishPart = (
-      scope: Construct,
-      id: string,
-      parameterName: string,
-      value: unknown,
-      description: string,
-    ) =>
-      new ssm.StringParameter(scope, id, {
-        parameterName,
-        stringValue: this.toJsonString(value),
-        description,
-        // Standard parameters hold 4 KB, advanced ones 8 KB (the per-stack limits check says when
-        // a part holds more).
-        tier:
-          JSON.stringify(value).length > 3500
-            ? ssm.ParameterTier.ADVANCED
-            : ssm.ParameterTier.STANDARD,
-      });
-    publishPart(
-      this,
-      'ManifestParameter',
-      names.manifest,
-      parts.shared,
-      'Office Zones broker manifest: the shared part (user pool, API, where the other parts are)',
-    );
+    // The shared part holds deploy-time values (references) and stays small: Standard tier.
+    new ssm.StringParameter(this, 'ManifestParameter', {
+      parameterName: names.manifest,
+      stringValue: this.toJsonString(parts.shared),
+      description:
+        'Office Zones broker manifest: the shared part (user pool, API, where the other parts are)',
+      tier: ssm.ParameterTier.STANDARD,
+    });
+    // A capability's part holds its routes' body schemas, compressed when over 4 KB; always the
+    // Advanced tier (8 KB), since SSM cannot turn an Advanced parameter back into a Standard one
+    // when a part shrinks. The limits check fails synth when a part still holds more.
     const capabilityParts = new Construct(this, 'ManifestCapabilities');
     for (const part of parts.capabilities) {
-      publishPart(
-        capabilityParts,
-        pascal(part.capability),
-        `${names.manifestCapabilitiesPath}${part.capability}`,
-        part,
-        `Office Zones broker manifest: capability ${part.capability}`,
-      );
+      new ssm.StringParameter(capabilityParts, pascal(part.capability), {
+        parameterName: `${names.manifestCapabilitiesPath}${part.capability}`,
+        stringValue: encodeManifestPart(part),
+        description: `Office Zones broker manifest: capability ${part.capability}`,
+        tier: ssm.ParameterTier.ADVANCED,
+      });
     }
     acknowledge(this.broker.rotation.role, {
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -9,7 +9,7 @@ import {
   consumerCredentialsSecretName,
   productRuntimeRoleName,
 } from '../blueprint/names';
-import type { ConsumerManifestPart } from '../contract/broker-manifest';
+import { type ConsumerManifestPart, encodeManifestPart } from '../contract/broker-manifest';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export interface ConsumerStackProps extends Omit<ZoneStackProps, 'attribution'> {
@@ -41,6 +41,9 @@ export class ConsumerStack extends ZoneStack {
         : undefined;
     const name = clientName(consumer);
     super(scope, id, {
+      // It holds live credentials: deleting it cuts the consumer off (README, "Removing a product
+      // or partner").
+      terminationProtection: true,
       description: `Office Zones broker consumer ${name} of ${blueprint.enterprise} (${blueprint.environment}): its app client, credentials and API key.`,
       ...props,
       attribution: {
@@ -82,7 +85,7 @@ export class ConsumerStack extends ZoneStack {
     }
     new ssm.StringParameter(this, 'ManifestParameter', {
       parameterName: `${brokerParameterNames(blueprint).manifestConsumersPath}${name}`,
-      stringValue: JSON.stringify(props.manifestPart),
+      stringValue: encodeManifestPart(props.manifestPart),
       description: `Office Zones broker manifest: consumer ${name}`,
       tier: ssm.ParameterTier.STANDARD,
     });

@@ -180,16 +180,51 @@ describe('ConsumerAccess', () => {
 
   test("fails when a consumer's secret is named outside the prefix the rotation may manage", () => {
     const { app, broker } = brokerStack();
+    const stack = new Stack(app, 'C');
     expect(
       () =>
-        new ConsumerAccess(new Stack(app, 'C'), 'Consumer', {
+        new ConsumerAccess(stack, 'Consumer', {
           broker,
           consumer: product('shop'),
           credentials: { secretName: 'elsewhere/product.shop' },
         }),
     ).toThrow(
-      'Broker/Broker/SecretRotation: cannot rotate the secret elsewhere/product.shop: the function manages only secrets named acme/broker/clients/*',
+      'C/Consumer: credentials.secretName must start with the broker\'s credentialsSecretNamePrefix acme/broker/clients/, the secrets its rotation function may manage (received: "elsewhere/product.shop")',
     );
+    // Nothing was made before the check.
+    expect(stack.node.findAll().filter((c) => c.node.path.startsWith('C/Consumer/'))).toEqual([]);
+  });
+
+  test("fails when a consumer's throttle is one API Gateway refuses", () => {
+    const { app, broker } = brokerStack();
+    expect(
+      () =>
+        new ConsumerAccess(new Stack(app, 'C'), 'Consumer', {
+          broker,
+          consumer: { ...product('shop'), throttle: { rateLimit: 0, burstLimit: -5 } },
+        }),
+    ).toThrow(
+      [
+        'C/Consumer: consumer.throttle.rateLimit must be a number of requests per second greater than 0 (received: 0)',
+        'C/Consumer: consumer.throttle.burstLimit must be a whole number of requests from 0 to 5000 (received: -5)',
+      ].join('\n'),
+    );
+  });
+
+  test('fails when the secret name prefix would let the rotation role manage other secrets', () => {
+    for (const prefix of ['', 'clients', '/']) {
+      expect(
+        () =>
+          new Broker(new Stack(testApp(), 'P'), 'Broker', {
+            domainPrefix: 'acme-dev',
+            routes: [],
+            targets: {},
+            credentialsSecretNamePrefix: prefix,
+          }),
+      ).toThrow(
+        `P/Broker: credentialsSecretNamePrefix must be one or more path segments of A-Za-z0-9_+=.@- ending in "/", e.g. office-zones/broker/clients/ (received: ${JSON.stringify(prefix)})`,
+      );
+    }
   });
 
   test("fails when the broker's props are out of AWS's ranges, naming each with its value", () => {

@@ -243,6 +243,22 @@ test('fails when a consumer asks for more than 50 scopes, naming the quota', () 
   ).toBe(true);
 });
 
+test('fails when the partners take the consumers over the app-client quota, and passes once it is raised', () => {
+  const input = referenceInput() as any;
+  const partner = input.broker.partners[0];
+  input.broker.partners = Array.from({ length: 1000 }, (_, i) => ({ ...partner, name: `p${i}` }));
+  const problems = problemsOf(input);
+  expect(
+    problems.some((p) =>
+      p.startsWith(
+        'broker.partners: 1002 consumers (products and partners) exceed the AWS quota "app clients per user pool" (at most 1000); declare deployment.accountQuotas.cognitoAppClients once AWS has raised it',
+      ),
+    ),
+  ).toBe(true);
+  input.deployment = { accountQuotas: { cognitoAppClients: 2000 } };
+  expect(parseBlueprint(input).broker.partners).toHaveLength(1000);
+});
+
 describe('loadBlueprintFile', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-blueprint-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -149,7 +149,7 @@ describe('audit against cognito-local', () => {
       expect.objectContaining({
         kind: 'orphan-api-key',
         clientName: 'product.loyalty',
-        detail: expect.stringMatching(/: deploy the broker stack OfficeZones-dev-Broker/),
+        detail: expect.stringMatching(/: deploy the stack OfficeZones-dev-Consumer-/),
       }),
     ]);
   });

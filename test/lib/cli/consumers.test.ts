@@ -200,7 +200,7 @@ describe('consumers onboard', () => {
     ]);
     expect(code).toBe(2);
     expect(stderr).toContain(
-      'marketplace is declared in the blueprint as partner.marketplace; its app client comes from the broker stack',
+      'marketplace is declared in the blueprint as partner.marketplace; its app client comes from the stack OfficeZones-dev-Consumer-partner-marketplace',
     );
     expect(await broker.clientNames()).not.toContain('onboarded.marketplace');
   });
@@ -250,7 +250,7 @@ describe('consumers revoke', () => {
       const { code, stderr } = await cli([...broker.args(), 'consumers', 'revoke', name]);
       expect(code).toBe(2);
       expect(stderr).toBe(
-        'office-zones: error: partner.marketplace is declared in the blueprint (partner marketplace): revoking it is a change to the blueprint; remove it there and deploy the broker stack OfficeZones-dev-Broker\n',
+        'office-zones: error: partner.marketplace is declared in the blueprint (partner marketplace): revoking it is a change to the blueprint; destroy the stack OfficeZones-dev-Consumer-partner-marketplace, then remove it from the blueprint and deploy (README, "Removing a product or partner")\n',
       );
     }
     expect(await broker.clientNames()).toContain('partner.marketplace');

@@ -116,11 +116,11 @@ describe('rotate where the endpoint has no secret-rotation API (cognito-local): 
     expect((await named('onboarded.acme')).map((c) => c.ClientId)).toEqual([twin]);
   });
 
-  test('fails when the consumer is declared: its client belongs to the broker stack', async () => {
+  test('fails when the consumer is declared: its client belongs to its consumer stack', async () => {
     const run = await cli([...broker.args(), 'consumers', 'rotate', 'marketplace']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'office-zones: error: this endpoint has no secret-rotation API, and partner.marketplace is declared in the blueprint: its app client belongs to the broker stack, so a successor client would live outside it; rotate it by replacing the client in the broker stack\n',
+      'office-zones: error: this endpoint has no secret-rotation API, and partner.marketplace is declared in the blueprint: its app client belongs to the stack that declares it, so a successor client would live outside it; rotate it by replacing the client in that stack\n',
     );
     expect(await named('partner.marketplace')).toHaveLength(1);
   });
@@ -278,7 +278,7 @@ describe("rotate with Cognito's secret-rotation API", () => {
     const run = await cli([...broker.args(proxy.endpoint), 'consumers', 'rotate', 'web-shop']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      "office-zones: error: product.web-shop is a product the blueprint declares: the broker stack delivers its credentials to the product's runtime, so a secret rotated here would not reach it; rotate it through the broker stack\n",
+      "office-zones: error: product.web-shop is a product the blueprint declares: the stack OfficeZones-dev-Consumer-product-web-shop delivers its credentials to the product's runtime, so a secret rotated here would not reach it; its secret rotates on the schedule of that stack\n",
     );
     expect(api.secrets.size).toBe(0);
   });
