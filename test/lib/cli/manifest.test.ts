@@ -4,6 +4,8 @@ import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../lib/blueprint';
 import { brokerParameterNames } from '../../../lib/blueprint/names';
 import {
   brokerManifest,
+  decodeManifestPart,
+  encodeManifestPart,
   joinBrokerManifest,
   splitBrokerManifest,
 } from '../../../lib/contract/broker-manifest';
@@ -224,6 +226,36 @@ describe('the manifest', () => {
     // Every declared consumer is audited: the manifest came back whole.
     const report = JSON.parse(run.stdout);
     expect(JSON.stringify(report)).toContain('partner.p11');
+  });
+
+  test('a part over 4 KB is published gzip-compressed, and reads back as it was', () => {
+    const small = { capability: 'orders', scopes: [], routes: [] };
+    expect(encodeManifestPart(small)).toBe(JSON.stringify(small));
+    // A capability with large body schemas: 16 KB of JSON, as a review found one.
+    const large = {
+      capability: 'catalog',
+      scopes: [],
+      routes: Array.from({ length: 9 }, (_, i) => ({
+        operation: `catalog.update${i}`,
+        body: {
+          type: 'object',
+          properties: Object.fromEntries(
+            Array.from({ length: 13 }, (_, f) => [
+              `field${f}`,
+              { type: 'string', maxLength: 64, description: `Field ${f} of update ${i}.` },
+            ]),
+          ),
+        },
+      })),
+    };
+    expect(Buffer.byteLength(JSON.stringify(large))).toBeGreaterThan(8192);
+    const encoded = encodeManifestPart(large);
+    expect(Buffer.byteLength(encoded)).toBeLessThan(4096);
+    expect(JSON.parse(encoded)).toEqual({ gzip: expect.any(String) });
+    expect(decodeManifestPart(encoded)).toEqual(large);
+    expect(() => decodeManifestPart('{"gzip":"bm90IGd6aXA="}')).toThrow(
+      /its gzip value does not inflate/,
+    );
   });
 
   test('joins what splitBrokerManifest splits into the manifest it was', () => {
