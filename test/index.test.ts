@@ -165,7 +165,9 @@ describe('the public surface of index.ts', () => {
 
   test('every public prop has a summary, and every optional prop a @default', () => {
     // Every construct of the library (handlers are not part of its surface).
-    const scope = [/^constructs\/(?:front-office|cost-attribution|shared|back-office|broker)\/[^/]+\.ts$/];
+    const scope = [
+      /^constructs\/(?:front-office|cost-attribution|shared|back-office|broker)\/[^/]+\.ts$/,
+    ];
     const undocumented: string[] = [];
     for (const file of program.getSourceFiles()) {
       const relative = path.relative(root, file.fileName);
