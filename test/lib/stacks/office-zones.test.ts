@@ -125,6 +125,9 @@ describe('the reference blueprint', () => {
       'OfficeZones-dev-BackOffice',
       'OfficeZones-dev-BackOfficeOperations',
       'OfficeZones-dev-Broker',
+      'OfficeZones-dev-Consumer-partner-marketplace',
+      'OfficeZones-dev-Consumer-product-loyalty',
+      'OfficeZones-dev-Consumer-product-web-shop',
       'OfficeZones-dev-CostManagement',
       'OfficeZones-dev-FrontOfficeGuardrails',
     ]);
