@@ -123,7 +123,7 @@ export class CommandWorkflow extends Construct {
         ...(system.invoices ? { INVOICES_TABLE: system.invoices.tableName } : {}),
         DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl,
       },
-    });
+    }).function;
 
     system.grantWorkflow(this.role);
     system.grantRefuse(this.role);

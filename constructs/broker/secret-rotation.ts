@@ -46,7 +46,7 @@ export interface ClientSecretRotationProps {
  */
 export class ClientSecretRotation extends Construct {
   /** The function Secrets Manager invokes to rotate each secret. */
-  readonly function: NodeFunction;
+  readonly function: lambda.IFunction;
   /** The function's role: the user pool's client secrets and the secrets named by the prefix. */
   readonly role: iam.IRole;
   /** The name prefix of the secrets it may rotate. */
@@ -69,7 +69,7 @@ export class ClientSecretRotation extends Construct {
       encryptionKey: props.logEncryptionKey,
       timeout: Duration.seconds(30),
       environment: { USER_POOL_ID: props.userPool.userPoolId },
-    });
+    }).function;
     this.role = role;
     // Secrets Manager invokes the function for every secret on its schedule.
     this.function.grantInvoke(new iam.ServicePrincipal('secretsmanager.amazonaws.com'));

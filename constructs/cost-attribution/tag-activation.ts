@@ -54,7 +54,7 @@ export class CostAllocationTagActivation extends Construct {
       entry: path.join(__dirname, 'handlers', 'activate-cost-allocation-tags.ts'),
       description: 'Activates cost-allocation tags (Custom::CostAllocationTags)',
       timeout: Duration.minutes(1),
-    });
+    }).function;
     this.handler = handler;
     handler.addToRolePolicy(
       new iam.PolicyStatement({

@@ -171,7 +171,7 @@ export class ProductApi extends Construct {
         // A token request, a call and one retry after a stale token must fit in the timeout.
         BROKER_TIMEOUT_MS: String(Math.max(1000, Math.floor(timeout.toMilliseconds() / 4))),
       },
-    });
+    }).function;
 
     const httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'A front-office product API',

@@ -103,13 +103,22 @@ export interface NodeFunctionProps {
  * log group (kept one year), a role of its own with only the permissions it is given, the AWS SDK
  * bundled (not taken from the runtime), minified with source maps.
  *
- * It extends `lambda.Function` where the house composes an L2 (STYLE.md), for now: the broker's
- * secret rotation hands it to Secrets Manager as a function, and composing one would move every
- * function's construct path. The other constructs expose it as `lambda.IFunction`, so the change
- * stays internal when it comes.
+ * It composes a `lambda.Function` (its `function`) rather than extending it. The function is its
+ * child `Default`, an id aws-cdk-lib leaves out of logical ids, so the function's logical id is the
+ * one this construct's path gives (`<id>/Resource`, as when it extended `lambda.Function`).
  */
-export class NodeFunction extends lambda.Function {
+export class NodeFunction extends Construct {
+  /** The function. */
+  readonly function: lambda.IFunction;
+
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    super(scope, id);
+    new PropChecks(this)
+      .check('memorySize', props.memorySize, memorySizeProblem)
+      .checkSeconds('timeout', props.timeout, (seconds) =>
+        integerRangeProblem(seconds, FUNCTION_TIMEOUT_SECONDS, 'seconds'),
+      )
+      .throwIfAny();
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       encryptionKey: props.encryptionKey,
       retention: props.logRetention ?? (DEFAULTS.logRetentionDays as logs.RetentionDays),
@@ -146,7 +155,7 @@ export class NodeFunction extends lambda.Function {
       );
     }
 
-    super(scope, id, {
+    this.function = new lambda.Function(this, 'Default', {
       code: handlerCode(scope, id, props.entry, lambda.Runtime.NODEJS_LATEST),
       handler: `index.${props.handler ?? 'handler'}`,
       functionName: props.functionName,
@@ -168,11 +177,5 @@ export class NodeFunction extends lambda.Function {
       allowPublicSubnet: false,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     });
-    new PropChecks(this)
-      .check('memorySize', props.memorySize, memorySizeProblem)
-      .checkSeconds('timeout', props.timeout, (seconds) =>
-        integerRangeProblem(seconds, FUNCTION_TIMEOUT_SECONDS, 'seconds'),
-      )
-      .throwIfAny();
   }
 }
