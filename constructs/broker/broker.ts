@@ -138,13 +138,10 @@ export class Broker extends Construct {
       if (problem)
         checks.add('accessTokenValidity', problem, props.accessTokenValidity.toHumanString());
     }
-    for (const [prop, throttle] of [
-      ['throttle', props.throttle],
-      ['defaultConsumerThrottle', props.defaultConsumerThrottle],
-    ] as const)
-      for (const { field, problem } of throttle ? throttleProblems(throttle) : [])
-        checks.check(`${prop}.${field}`, throttle![field], () => problem);
-    checks.throwIfAny();
+    checks
+      .checkThrottle('throttle', props.throttle)
+      .checkThrottle('defaultConsumerThrottle', props.defaultConsumerThrottle)
+      .throwIfAny();
 
     const key = new kms.Key(this, 'Key', {
       description: 'Office Zones broker key (logs, delivered credentials)',

@@ -3,7 +3,6 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PropChecks } from '../shared/check-props';
-import { throttleProblems } from '../shared/prop-rules';
 import type { Broker } from './broker';
 import { clientName, Consumer } from './consumer';
 import { ConsumerCredentials, ConsumerCredentialsOptions } from './credentials';
@@ -70,9 +69,7 @@ export class ConsumerAccess extends Construct {
         `must start with the broker's credentialsSecretNamePrefix ${broker.credentialsSecretNamePrefix}, the secrets its rotation function may manage`,
         JSON.stringify(secretName),
       );
-    for (const { field, problem } of consumer.throttle ? throttleProblems(consumer.throttle) : [])
-      checks.check(`consumer.throttle.${field}`, consumer.throttle![field], () => problem);
-    checks.throwIfAny();
+    checks.checkThrottle('consumer.throttle', consumer.throttle).throwIfAny();
     const identity = broker.identity;
     const client = new cognito.UserPoolClient(this, 'Client', {
       userPool: identity.userPool,

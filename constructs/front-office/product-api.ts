@@ -14,7 +14,6 @@ import {
   integrationTimeoutProblem,
   memorySizeProblem,
   roleNameProblem,
-  throttleProblems,
 } from '../shared/prop-rules';
 import type { Throttle } from '../shared/throttle';
 import { FRONT_OFFICE_DEFAULTS } from './defaults';
@@ -122,9 +121,7 @@ export class ProductApi extends Construct {
       .check('memorySize', props.memorySize, memorySizeProblem)
       .checkSeconds('timeout', props.timeout, integrationTimeoutProblem)
       .check('runtimeRoleName', props.runtimeRoleName, roleNameProblem);
-    for (const { field, problem } of throttleProblems(throttle)) {
-      checks.check(`throttle.${field}`, throttle[field], () => problem);
-    }
+    checks.checkThrottle('throttle', throttle);
     props.routes.forEach((route, i) =>
       checks.check(`routes[${i}].route`, route.route, productRouteProblem),
     );

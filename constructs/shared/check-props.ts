@@ -1,5 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { throttleProblems } from './prop-rules';
+import type { Throttle } from './throttle';
 
 /**
  * Collects the problems of a construct's props and throws them all at once, each with the
@@ -34,6 +36,13 @@ export class PropChecks {
     const seconds = value.toMilliseconds() / 1000;
     const problem = problemOf(seconds);
     if (problem) this.add(prop, problem, value.toHumanString());
+    return this;
+  }
+
+  /** Checks a throttle's rate and burst (`<prop>.rateLimit`, `<prop>.burstLimit`), unless undefined. */
+  checkThrottle(prop: string, throttle: Throttle | undefined): this {
+    for (const { field, problem } of throttle ? throttleProblems(throttle) : [])
+      this.check(`${prop}.${field}`, throttle![field], () => problem);
     return this;
   }
 

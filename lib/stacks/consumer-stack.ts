@@ -2,7 +2,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { Broker } from '../../constructs/broker/broker';
 import { ConsumerAccess } from '../../constructs/broker/consumer-access';
-import { clientName, Consumer, SHARED_PRODUCT_TAGS } from '../blueprint';
+import { clientName, Consumer, type Product, SHARED_PRODUCT_TAGS } from '../blueprint';
 import {
   brokerParameterNames,
   productCredentialsParameterName,
@@ -17,6 +17,8 @@ export interface ConsumerStackProps extends Omit<ZoneStackProps, 'attribution'> 
   readonly broker: Broker;
   /** The consumer, as the blueprint declares it (`consumers(blueprint)`). */
   readonly consumer: Consumer;
+  /** The product the consumer is, for its cost attribution; undefined for a partner. */
+  readonly product?: Product;
   /** The consumer's entry in the broker manifest, published by this stack. */
   readonly manifestPart: ConsumerManifestPart;
 }
@@ -34,11 +36,7 @@ export class ConsumerStack extends ZoneStack {
   readonly access: ConsumerAccess;
 
   constructor(scope: Construct, id: string, props: ConsumerStackProps) {
-    const { blueprint, broker, consumer } = props;
-    const product =
-      consumer.kind === 'product'
-        ? blueprint.frontOffice.products.find((p) => p.name === consumer.name)
-        : undefined;
+    const { blueprint, broker, consumer, product } = props;
     const name = clientName(consumer);
     super(scope, id, {
       // It holds live credentials: deleting it cuts the consumer off (README, "Removing a product

@@ -88,7 +88,8 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
     blueprint,
   });
   // One stack per consumer, so the broker's stack is the same size whatever their number (DEC-034).
-  const manifest = brokerManifest(blueprint);
+  const manifestParts = new Map(brokerManifest(blueprint).consumers.map((c) => [c.clientName, c]));
+  const productsByName = new Map(blueprint.frontOffice.products.map((p) => [p.name, p]));
   const consumerStacks = new Map<string, ConsumerStack>();
   for (const consumer of consumers(blueprint)) {
     const name = clientName(consumer);
@@ -98,7 +99,8 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
         blueprint,
         broker: broker.broker,
         consumer,
-        manifestPart: manifest.consumers.find((c) => c.clientName === name)!,
+        product: consumer.kind === 'product' ? productsByName.get(consumer.name) : undefined,
+        manifestPart: manifestParts.get(name)!,
       }),
     );
   }
