@@ -1,4 +1,4 @@
-import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -98,6 +98,12 @@ export interface ISystemOfRecord extends IConstruct {
   readonly ledgerKeys: LedgerKeys;
   /** The queue the broker submits commands to; undefined for a read-only capability. */
   readonly intakeQueue?: sqs.IQueue;
+  /**
+   * What a request names the ledger by (`TableName`) when that is not its name: its ARN, for a
+   * ledger in another account.
+   * @default - the ledger's name
+   */
+  readonly ledgerTableReference?: string;
   /** Lets the grantee send commands to the intake queue, and nothing else. */
   grantSubmit(grantee: iam.IGrantable): iam.Grant;
   /** Lets the grantee read single records and query by key, and nothing else. */
@@ -125,6 +131,15 @@ export interface SystemOfRecordAttributes {
    * @default - none: a read-only capability
    */
   readonly intakeQueueName?: string;
+  /**
+   * The account the system of record is in, when it is not the importing stack's (the back
+   * office's account, imported by the broker in the integration account). Its queue's ARN and
+   * URL and its ledger's ARN are formatted in that account, and the ledger is named by its ARN in
+   * requests (`ledgerTableReference`), as DynamoDB needs for a table in another account.
+   * @default - the importing stack's account
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-cross-account-access.html
+   */
+  readonly account?: string;
 }
 
 /** Data-plane actions the resource policies keep for admitted principals. */
@@ -303,7 +318,81 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       operate: this.operators,
     };
     lists[access].push(roleArn);
+    const account = accountOfRoleArn(roleArn);
+    const own = Stack.of(this).account;
+    if (account !== undefined && !Token.isUnresolved(own) && account !== own)
+      this.allowFromAccount(roleArn, account, access);
   }
+
+  /**
+   * A role of another account needs more than passing the denies: its own account's grant counts
+   * only when the resource's policy allows it too. The resource policies and the zone key allow it
+   * by its account and ARN (an account principal with `aws:PrincipalArn`, as KMS and SQS accept a
+   * role that does not exist yet; the broker deploys after the back office), for exactly the
+   * actions its grant names.
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+   */
+  private allowFromAccount(roleArn: string, account: string, access: SystemOfRecordAccess) {
+    const stack = Stack.of(this);
+    const allow = (sid: string, actions: string[], resources: string[], via?: string) =>
+      new iam.PolicyStatement({
+        sid,
+        effect: iam.Effect.ALLOW,
+        principals: [new iam.AccountPrincipal(account)],
+        actions,
+        resources,
+        conditions: {
+          ArnEquals: { 'aws:PrincipalArn': roleArn },
+          ...(via
+            ? { StringEquals: { 'kms:ViaService': `${via}.${stack.region}.${stack.urlSuffix}` } }
+            : {}),
+        },
+      });
+    const id = `${access[0].toUpperCase()}${access.slice(1)}${this.crossAccountAdmitted++}`;
+    if (access === 'submit' && this.intakeQueue) {
+      this.intakeQueue.addToResourcePolicy(
+        allow(`AllowCrossAccount${id}`, ['sqs:SendMessage'], [this.intakeQueue.queueArn]),
+      );
+      this.encryptionKey.addToResourcePolicy(
+        allow(
+          `AllowCrossAccount${pascalId(this.capabilityName)}${id}`,
+          ['kms:GenerateDataKey', 'kms:Decrypt'],
+          ['*'],
+          'sqs',
+        ),
+      );
+    } else if (access === 'read') {
+      const policy = this.tablePolicies.get(this.ledger);
+      if (policy)
+        policy.addStatements(
+          allow(
+            `AllowCrossAccount${id}`,
+            ['dynamodb:GetItem', 'dynamodb:Query'],
+            [
+              stack.formatArn({
+                service: 'dynamodb',
+                resource: 'table',
+                resourceName: this.ledger.tableName,
+              }),
+            ],
+          ),
+        );
+      this.encryptionKey.addToResourcePolicy(
+        allow(
+          `AllowCrossAccount${pascalId(this.capabilityName)}${id}`,
+          ['kms:Decrypt'],
+          ['*'],
+          'dynamodb',
+        ),
+      );
+    } else {
+      throw new Error(
+        `${this.node.path}: ${access} access from another account (${account}) is not supported: only the broker's submit and read cross accounts`,
+      );
+    }
+  }
+  private crossAccountAdmitted = 0;
+  private readonly tablePolicies = new Map<dynamodb.ITable, iam.PolicyDocument>();
 
   /** Admits the capability's own workflow: it consumes the intake queue and writes the ledgers. */
   admitWorkflow(role: iam.IRole): void {
@@ -466,6 +555,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       );
     }
     this.ledgers.push(table);
+    if (tableName) this.tablePolicies.set(table, resourcePolicy);
     return table;
   }
 
@@ -510,6 +600,7 @@ function unique(values: string[]): string[] {
 }
 
 class ImportedSystemOfRecord extends Construct implements ISystemOfRecord {
+  readonly ledgerTableReference?: string;
   readonly capabilityName: string;
   readonly encryptionKey: kms.IKey;
   readonly ledger: dynamodb.ITable;
@@ -522,14 +613,25 @@ class ImportedSystemOfRecord extends Construct implements ISystemOfRecord {
     this.capabilityName = attrs.capabilityName;
     this.ledgerKeys = attrs.ledgerKeys;
     this.encryptionKey = kms.Key.fromKeyArn(this, 'Key', attrs.keyArn);
+    const account = attrs.account;
     this.ledger = dynamodb.Table.fromTableAttributes(this, 'Ledger', {
-      tableName: attrs.ledgerTableName,
+      ...(account
+        ? {
+            tableArn: stack.formatArn({
+              service: 'dynamodb',
+              account,
+              resource: 'table',
+              resourceName: attrs.ledgerTableName,
+            }),
+          }
+        : { tableName: attrs.ledgerTableName }),
       encryptionKey: this.encryptionKey,
     });
+    if (account) this.ledgerTableReference = this.ledger.tableArn;
     if (attrs.intakeQueueName) {
       this.intakeQueue = sqs.Queue.fromQueueAttributes(this, 'IntakeQueue', {
         queueName: attrs.intakeQueueName,
-        queueArn: stack.formatArn({ service: 'sqs', resource: attrs.intakeQueueName }),
+        queueArn: stack.formatArn({ service: 'sqs', account, resource: attrs.intakeQueueName }),
         keyArn: attrs.keyArn,
       });
     }
@@ -581,4 +683,14 @@ function grantKey(
       StringEquals: { 'kms:ViaService': `${service}.${stack.region}.${stack.urlSuffix}` },
     },
   });
+}
+
+/** The account of a role ARN whose account is literal (`arn:<partition>:iam::<account>:role/...`). */
+function accountOfRoleArn(arn: string): string | undefined {
+  return /^arn:[^:]+:iam::([0-9]{12}):/.exec(arn)?.[1];
+}
+
+/** `orders` -> `Orders`, `order-lines` -> `OrderLines`: a Sid may hold letters and digits only. */
+function pascalId(name: string): string {
+  return name.replace(/(?:^|-)([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }

@@ -452,7 +452,7 @@ function queryIntegration(
 ): apigw.Integration {
   const { partitionKey, sortKey } = system.ledgerKeys;
   const param = (name: string) => jsonString(`$input.params('${name}')`);
-  const tableName = system.ledger.tableName;
+  const tableName = system.ledgerTableReference ?? system.ledger.tableName;
 
   let request: string;
   let response: string;

@@ -1,5 +1,6 @@
 export * from './model';
 export * from './derived';
+export * from './environments';
 export * from './parse';
 export * from './reference';
 export * from './rules';

@@ -363,22 +363,131 @@ export const AccountQuotasSchema = z.strictObject({
   budgets: quota('Budgets per account'),
 });
 
+const environmentName = () =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be 1 to 16 lower-case letters, digits or hyphens');
+
+const region = () =>
+  z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-[0-9]$/, 'must be an AWS region such as eu-west-1');
+
+/**
+ * An AWS account id: exactly 12 digits. Quote it in YAML, so that a leading zero stays.
+ * @see https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
+ */
+const accountId = (description: string) =>
+  z
+    .string({ error: 'must be a 12-digit AWS account id in quotes, e.g. "111122223333"' })
+    .regex(/^[0-9]{12}$/, 'must be a 12-digit AWS account id, e.g. "111122223333"')
+    .meta({ description });
+
+/** Where one environment's zones are deployed: an account per zone (DEC-035). */
+export const EnvironmentAccountsSchema = z
+  .strictObject({
+    backOffice: accountId(
+      "The back office's account: its systems of record, workflows, backups and alarms.",
+    ),
+    integration: accountId(
+      "The integration zone's account: the broker, one stack per consumer and the front office's guardrails are IT's and live here.",
+    ),
+    frontOffice: accountId(
+      "The front office's default account: every product's stack, unless the product has its own (`products`).",
+    ),
+    management: accountId(
+      'The management (payer) account of the organisation: cost management (in us-east-1) and the organisation policies. Needed when the blueprint has `costManagement` or `organization`.',
+    ).optional(),
+    products: z
+      .record(
+        z.string(),
+        accountId("The product's own account, which its team owns, in place of `frontOffice`."),
+      )
+      .optional()
+      .meta({
+        description:
+          'Per product, by its name, the account it runs in when it is not the front office default, e.g. `{"web-shop": "444455556666"}`.',
+      }),
+  })
+  .meta({ description: "The AWS accounts of one environment's zones." });
+
+/**
+ * One environment of the enterprise: its name, region and accounts. A blueprint with
+ * `environments` builds every one of them in one synth, each stack in its account and region.
+ */
+export const DeploymentEnvironmentSchema = z
+  .strictObject({
+    name: environmentName().meta({
+      description: 'The environment, e.g. `test` or `prod`: the `<environment>` of every name.',
+    }),
+    region: region().optional().meta({
+      description:
+        "The region of the environment's zones and products. Default: the blueprint's `region`.",
+    }),
+    accounts: EnvironmentAccountsSchema,
+    approval: z.boolean().optional().meta({
+      description:
+        'The delivery pipeline waits for a person to approve before it deploys this environment. Default: true for the environment named `prod`, false for the others.',
+    }),
+  })
+  .meta({ description: 'One environment: where each zone of it is deployed.' });
+
+/** The optional delivery pipeline (DEC-037). */
+export const DeliverySchema = z
+  .strictObject({
+    account: accountId(
+      'The account the pipeline runs in (a tooling or deployment account); every target account trusts it (`cdk bootstrap --trust`).',
+    ),
+    region: region()
+      .optional()
+      .meta({ description: "The pipeline's region. Default: the first environment's region." }),
+    repository: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+        'must be owner/name, e.g. northwind/office-zones-blueprint',
+      )
+      .meta({ description: 'The repository that holds the CDK app, as `owner/name`.' }),
+    branch: z
+      .string()
+      .regex(/^[^\s]{1,255}$/, 'must be a branch name')
+      .default('main')
+      .meta({ description: 'The branch the pipeline deploys. Default: `main`.' }),
+    connectionArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:(?:codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection\/[0-9a-f-]{36}$/,
+        'must be the ARN of an AWS CodeConnections (CodeStar) connection, e.g. arn:aws:codeconnections:eu-west-1:111122223333:connection/0a1b2c3d-0000-1111-2222-333344445555',
+      )
+      .meta({
+        description:
+          'The CodeConnections connection to the repository host, made once in the console; synth reads no AWS, so it is given here.',
+      }),
+  })
+  .meta({
+    description:
+      'Builds a CDK pipeline stack that deploys every environment in order, with a manual approval before each environment that asks for one. Needs `environments`. Default: no pipeline.',
+  });
+
 export const BlueprintSchema = z
   .strictObject({
     $schema: z.string().optional(),
     enterprise: text(128).meta({ description: 'The enterprise, for reports.' }),
-    environment: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be 1 to 16 lower-case letters, digits or hyphens')
-      .meta({ description: 'The environment, e.g. `dev` or `prod`.' }),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(?:-[a-z]+)+-[0-9]$/, 'must be an AWS region such as eu-west-1')
+    environment: environmentName().optional().meta({
+      description:
+        'The environment, e.g. `dev` or `prod`, when the blueprint builds one environment-agnostic environment. Give this or `environments`.',
+    }),
+    environments: z
+      .array(DeploymentEnvironmentSchema)
+      .min(1, 'needs at least one environment (or leave the key out and give `environment`)')
       .optional()
       .meta({
         description:
-          'Where the stacks will be deployed, for the documents synth writes (OpenAPI token URL). The stacks stay environment-agnostic.',
+          'Every environment, each in its own accounts and region, built by one synth (one CDK stage per environment). Give this or `environment`. Default: one environment-agnostic environment, `environment`.',
       }),
+    region: region().optional().meta({
+      description:
+        'Where the stacks will be deployed, for the documents synth writes (OpenAPI token URL); the default region of `environments`. Without `environments` the stacks stay environment-agnostic.',
+    }),
+    delivery: DeliverySchema.optional(),
     stackPrefix: z
       .string()
       .regex(
@@ -532,7 +641,17 @@ export const BlueprintSchema = z
   });
 
 export type BlueprintInput = z.input<typeof BlueprintSchema>;
-export type Blueprint = z.output<typeof BlueprintSchema>;
+/**
+ * A parsed blueprint: defaults filled in and `environment` always set (to the first of
+ * `environments` when the blueprint declares several; `environmentBlueprints` gives one per
+ * environment).
+ */
+export type Blueprint = Omit<z.output<typeof BlueprintSchema>, 'environment'> & {
+  readonly environment: string;
+};
+export type DeploymentEnvironment = z.output<typeof DeploymentEnvironmentSchema>;
+export type EnvironmentAccounts = z.output<typeof EnvironmentAccountsSchema>;
+export type Delivery = z.output<typeof DeliverySchema>;
 export type Capability = Blueprint['backOffice']['capabilities'][number];
 export type Operation = Capability['operations'][number];
 export type Product = Blueprint['frontOffice']['products'][number];

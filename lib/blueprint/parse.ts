@@ -104,7 +104,11 @@ export function parseBlueprint(input: unknown, source = 'the blueprint'): Bluepr
     if (!covered(formatPath(problem.path))) report(problem.path, problem.message);
   }
   if (problems.length > 0 || !result.success) throw new BlueprintError(source, problems);
-  return result.data;
+  // The rules make sure that one of them is given.
+  return {
+    ...result.data,
+    environment: result.data.environment ?? result.data.environments![0].name,
+  };
 }
 
 /** Reads a blueprint from a `.json`, `.yaml` or `.yml` file and parses it. */

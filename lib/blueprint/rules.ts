@@ -2,6 +2,7 @@ import { backupRetentionProblems } from '../../constructs/back-office/backup-rul
 import { BACK_OFFICE_DEFAULTS } from '../../constructs/back-office/defaults';
 import { COMMAND_ID_MAX_BYTES, SHARED_PRODUCT_TAGS, WAF_BODY_INSPECTION_LIMITS } from './derived';
 import { largestBodyBytes, modelSchemaProblems } from './json-schema';
+import { environmentProblems } from './environments';
 import { DEFAULT_COST_TAGS, ZONES } from './model';
 import {
   MAX_TAGS_PER_RESOURCE,
@@ -115,6 +116,9 @@ export function checkBlueprintRules(input: unknown): Problem[] {
     }
   };
   tagValue(['environment'], 'environment', root.environment);
+  arr(root.environments).forEach((env, i) =>
+    tagValue(['environments', i, 'name'], 'environment', obj(env).name),
+  );
   tagValue(['backOffice', 'owner'], 'owner', backOffice.owner);
   tagValue(['backOffice', 'costCentre'], 'costCentre', backOffice.costCentre);
   tagValue(['broker', 'owner'], 'owner', broker.owner);
@@ -478,6 +482,8 @@ export function checkBlueprintRules(input: unknown): Problem[] {
       );
     }
   }
+
+  problems.push(...environmentProblems(input));
 
   return problems;
 }

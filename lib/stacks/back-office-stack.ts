@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { BackOfficeZone } from '../../constructs/back-office/back-office-zone';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import { acknowledge } from '../../policies/acknowledge';
-import { SHARED_PRODUCT_TAGS } from '../blueprint';
+import { SHARED_PRODUCT_TAGS, zoneTargets } from '../blueprint';
 import { costTags } from '../blueprint/cost-tags';
 import { THIS_ACCOUNT } from '../blueprint/model';
 import {
@@ -79,9 +79,17 @@ export class BackOfficeStack extends ZoneStack {
     });
 
     // Only the broker gets in: each capability admits the broker's integration role for it, by
-    // its deterministic name (the broker stack is deployed after this one and refers to it).
+    // its deterministic name (the broker stack is deployed after this one and refers to it), in
+    // the integration account (DEC-036).
+    const integrationAccount = zoneTargets(blueprint)?.integration.account;
     for (const capability of backOffice.capabilities) {
-      const integrationRole = roleArn(integrationRoleName(blueprint, capability.name));
+      const integrationRole = this.formatArn({
+        service: 'iam',
+        region: '',
+        account: integrationAccount,
+        resource: 'role',
+        resourceName: integrationRoleName(blueprint, capability.name),
+      });
       const system = this.zone.capability(capability.name);
       if (capability.operations.some((op) => op.kind === 'command'))
         system.admit(integrationRole, 'submit');

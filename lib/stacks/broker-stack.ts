@@ -13,6 +13,7 @@ import {
   operationScope,
   physicalNamePrefix,
   SHARED_PRODUCT_TAGS,
+  zoneTargets,
 } from '../blueprint';
 import {
   brokerManifest,
@@ -69,6 +70,11 @@ export class BrokerStack extends ZoneStack {
     // back-office deploy replaced (DEC-021). Only the zone key's ARN, which no name gives, is a
     // reference; the key is retained and never replaced.
     const targets: Record<string, BrokerTarget> = {};
+    const zones = zoneTargets(blueprint);
+    const backOfficeAccount =
+      zones && zones.backOffice.account !== zones.integration.account
+        ? zones.backOffice.account
+        : undefined;
     const backOfficeByName = new Construct(this, 'BackOffice');
     for (const capability of blueprint.backOffice.capabilities) {
       const takesCommands = capability.operations.some((op) => op.kind === 'command');
@@ -78,7 +84,19 @@ export class BrokerStack extends ZoneStack {
           pascal(capability.name),
           {
             capabilityName: capability.name,
-            keyArn: backOffice.key.keyArn,
+            // In another account the key's ARN would be a cross-account reference, which
+            // aws-cdk-lib makes with a role in the back office's account that the integration
+            // account may assume: a second door. Any key of the back-office account instead; its
+            // key policy admits this role for the zone key alone (DEC-036).
+            keyArn: backOfficeAccount
+              ? this.formatArn({
+                  service: 'kms',
+                  account: backOfficeAccount,
+                  resource: 'key',
+                  resourceName: '*',
+                })
+              : backOffice.key.keyArn,
+            account: backOfficeAccount,
             ledgerTableName: ledgerTableName(blueprint, capability.name),
             ledgerKeys: capability.ledger,
             intakeQueueName: takesCommands

@@ -2,7 +2,7 @@ import { Stack, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { requireCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import type { Blueprint } from '../blueprint';
-import { clientName, consumers } from '../blueprint';
+import { clientName, consumers, zoneTargets } from '../blueprint';
 import { contractKeys } from '../blueprint/cost-tags';
 import { brokerManifest } from '../contract/broker-manifest';
 import { costExplorerRegion, managementStageName, stackName } from '../blueprint/names';
@@ -27,8 +27,16 @@ export interface OfficeZonesStacks {
    */
   readonly consumers: ReadonlyMap<string, ConsumerStack>;
   readonly products: readonly ProductStack[];
-  /** IT's guardrails of the front office: the permission boundary of every product role. */
+  /**
+   * IT's guardrails of the front office: the permission boundary of every product role, in the
+   * front office's (default) account.
+   */
   readonly frontOfficeGuardrails: FrontOfficeGuardrailsStack;
+  /**
+   * The guardrails of every front-office account, by account id, when the blueprint declares
+   * accounts (`frontOfficeGuardrails` is the default account's); empty without accounts.
+   */
+  readonly frontOfficeGuardrailsByAccount: ReadonlyMap<string, FrontOfficeGuardrailsStack>;
   /**
    * The stage of the management (payer) account's stacks, when the blueprint has any: not
    * top-level, so `cdk deploy --all` deploys the zones and products and leaves it out.
@@ -56,7 +64,7 @@ export function allStacks(stacks: OfficeZonesStacks): Stack[] {
     stacks.backOfficeOperations,
     stacks.broker,
     ...stacks.consumers.values(),
-    stacks.frontOfficeGuardrails,
+    ...new Set([stacks.frontOfficeGuardrails, ...stacks.frontOfficeGuardrailsByAccount.values()]),
     ...stacks.products,
     ...(stacks.costManagement ? [stacks.costManagement] : []),
     ...(stacks.organization ? [stacks.organization] : []),
@@ -64,29 +72,59 @@ export function allStacks(stacks: OfficeZonesStacks): Stack[] {
 }
 
 /**
- * Builds the enterprise a blueprint describes: the back office and its operations (alarms and
- * budgets), the broker, the front office's
- * guardrails and one stack per product, top-level; and, when the blueprint asks for them, the
- * cost-management stack and the organisation policies in a nested stage for the management
- * account (`managementStageName`), which `cdk deploy --all` does not select. The zones' stacks
- * are environment-agnostic; the cost-management stack is pinned to Cost Explorer's region. No
+ * Builds the enterprise a (per-environment) blueprint describes: the back office and its
+ * operations (alarms and budgets), the broker, one stack per consumer, the front office's
+ * guardrails and one stack per product; and, when the blueprint asks for them, the
+ * cost-management stack and the organisation policies for the management account.
+ *
+ * Without accounts (no `environments`, the quick start) every stack is environment-agnostic and
+ * top-level in `scope`, and the management account's stacks go in a nested stage
+ * (`managementStageName`) that `cdk deploy --all` does not select. With accounts (`scope` is the
+ * environment's stage, see `synthOfficeZones`), every stack has an explicit `env`: the back
+ * office's account, the integration account (broker, consumers), each front-office account (its
+ * guardrails, its products), the management account in Cost Explorer's region (DEC-035). No
  * stack makes context lookups, so synth needs no AWS credentials.
  */
 export function buildOfficeZones(scope: Construct, blueprint: Blueprint): OfficeZonesStacks {
   if (!Stage.isStage(scope))
     throw new Error('Office Zones stacks belong directly to an App or a Stage');
   const id = (part: string) => stackName(blueprint, part);
-  const backOffice = new BackOfficeStack(scope, id('BackOffice'), { blueprint });
+  const targets = zoneTargets(blueprint);
+  const backOffice = new BackOfficeStack(scope, id('BackOffice'), {
+    blueprint,
+    env: targets?.backOffice,
+  });
   const backOfficeOperations = new BackOfficeOperationsStack(scope, id('BackOfficeOperations'), {
     blueprint,
     backOffice: backOffice.zone,
+    env: targets?.backOffice,
   });
   // Its alarms watch the back office's ledgers, queues and functions by name: they must exist.
   backOfficeOperations.addStackDependency(backOffice, 'alarms on the systems of record it holds');
-  const broker = new BrokerStack(scope, id('Broker'), { blueprint, backOffice: backOffice.zone });
+  const broker = new BrokerStack(scope, id('Broker'), {
+    blueprint,
+    backOffice: backOffice.zone,
+    env: targets?.integration,
+  });
+  // The permission boundary must exist in every account a product runs in.
   const frontOfficeGuardrails = new FrontOfficeGuardrailsStack(scope, id('FrontOfficeGuardrails'), {
     blueprint,
+    env: targets?.frontOffice,
   });
+  const frontOfficeGuardrailsByAccount = new Map<string, FrontOfficeGuardrailsStack>();
+  if (targets) {
+    frontOfficeGuardrailsByAccount.set(targets.frontOffice.account, frontOfficeGuardrails);
+    for (const account of targets.frontOfficeAccounts) {
+      if (frontOfficeGuardrailsByAccount.has(account)) continue;
+      frontOfficeGuardrailsByAccount.set(
+        account,
+        new FrontOfficeGuardrailsStack(scope, id(`FrontOfficeGuardrails-${account}`), {
+          blueprint,
+          env: { account, region: targets.frontOffice.region },
+        }),
+      );
+    }
+  }
   // One stack per consumer, so the broker's stack is the same size whatever their number (DEC-034).
   const manifestParts = new Map(brokerManifest(blueprint).consumers.map((c) => [c.clientName, c]));
   const productsByName = new Map(blueprint.frontOffice.products.map((p) => [p.name, p]));
@@ -101,11 +139,17 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
         consumer,
         product: consumer.kind === 'product' ? productsByName.get(consumer.name) : undefined,
         manifestPart: manifestParts.get(name)!,
+        env: targets?.integration,
       }),
     );
   }
   const products = blueprint.frontOffice.products.map((product) => {
-    const stack = new ProductStack(scope, id(`Product-${product.name}`), { blueprint, product });
+    const target = targets?.product(product.name);
+    const stack = new ProductStack(scope, id(`Product-${product.name}`), {
+      blueprint,
+      product,
+      env: target,
+    });
     // Order only, no reference: `cdk deploy --all` deploys the broker and the product's consumer
     // stack (whose SSM parameters the product reads) and the boundary first; a team deploys its
     // own stack with `cdk deploy -e`.
@@ -114,30 +158,53 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
       consumerStacks.get(clientName({ kind: 'product', name: product.name }))!,
       'reads the SSM parameter of its credentials, which its consumer stack publishes',
     );
-    stack.addStackDependency(frontOfficeGuardrails, 'its roles carry the front-office boundary');
+    stack.addStackDependency(
+      (target && frontOfficeGuardrailsByAccount.get(target.account)) ?? frontOfficeGuardrails,
+      'its roles carry the front-office boundary',
+    );
     return stack;
   });
-  // The management account's stacks go in a stage of their own: the CLI's `--all` selects only
-  // the top-level stacks of the cloud assembly, so they are deployed on purpose, not by accident.
-  // Their CloudFormation stack names stay those of the blueprint (`<prefix>-<env>-CostManagement`).
+  // Without accounts, the management account's stacks go in a stage of their own: the CLI's
+  // `--all` selects only the top-level stacks of the cloud assembly, so they are deployed on
+  // purpose, not by accident. With accounts they are in the environment's stage, in the
+  // management account. Their CloudFormation stack names stay those of the blueprint
+  // (`<prefix>-<env>-CostManagement`).
+  const wantsManagement = blueprint.costManagement || blueprint.organization;
   const management =
-    blueprint.costManagement || blueprint.organization
-      ? new Stage(scope, managementStageName(blueprint))
-      : undefined;
+    wantsManagement && !targets ? new Stage(scope, managementStageName(blueprint)) : undefined;
+  const managementScope = targets ? scope : management;
+  const managementAccount = targets?.management?.account;
   const costManagement =
-    management && blueprint.costManagement
-      ? new CostManagementStack(management, 'CostManagement', {
-          stackName: id('CostManagement'),
-          env: { region: costExplorerRegion(blueprint.region) },
-          blueprint,
-          costManagement: blueprint.costManagement,
-        })
+    managementScope && blueprint.costManagement
+      ? new CostManagementStack(
+          managementScope,
+          targets ? id('CostManagement') : 'CostManagement',
+          {
+            stackName: id('CostManagement'),
+            env: {
+              ...(managementAccount ? { account: managementAccount } : {}),
+              region: costExplorerRegion(targets?.management?.region ?? blueprint.region),
+            },
+            blueprint,
+            costManagement: blueprint.costManagement,
+          },
+        )
       : undefined;
   const organization =
-    management && blueprint.organization
-      ? new OrganizationStack(management, 'Organization', {
+    managementScope && blueprint.organization
+      ? new OrganizationStack(managementScope, targets ? id('Organization') : 'Organization', {
           stackName: id('Organization'),
           blueprint,
+          ...(managementAccount
+            ? {
+                // AWS Organizations is a global service whose endpoint is in us-east-1 (the
+                // China partition's in cn-northwest-1), where Cost Explorer is too.
+                env: {
+                  account: managementAccount,
+                  region: costExplorerRegion(targets?.management?.region),
+                },
+              }
+            : {}),
         })
       : undefined;
   const stacks = {
@@ -147,6 +214,7 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
     consumers: consumerStacks,
     products,
     frontOfficeGuardrails,
+    frontOfficeGuardrailsByAccount,
     management,
     costManagement,
     organization,

@@ -1,9 +1,13 @@
-import { App } from 'aws-cdk-lib';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Stage } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import {
   Blueprint,
   BlueprintInput,
+  environmentBlueprints,
   loadBlueprintFile,
+  physicalNamePrefix,
   parseBlueprint,
   REFERENCE_BLUEPRINT,
 } from '../blueprint';
@@ -46,16 +50,39 @@ export interface SynthOfficeZonesOptions {
   readonly securityGate?: boolean;
 }
 
+/** One environment of a synthesis: its blueprint, where its stacks are, what checked them. */
+export interface OfficeZonesEnvironment {
+  /** The blueprint of this environment (`environment` and `region` set to its own). */
+  readonly blueprint: Blueprint;
+  /**
+   * The stage that holds the environment's stacks: the app itself without `environments`, else
+   * the environment's own stage, named `<stackPrefix>-<environment>`.
+   */
+  readonly stage: Stage;
+  readonly stacks: OfficeZonesStacks;
+  /** The security packs that ran on this environment's stacks; absent without the gate. */
+  readonly security?: SecurityChecks;
+  /**
+   * The directory of the environment's reports: the app's `outdir` without `environments`, else
+   * the stage's cloud assembly directory (`cdk.out/assembly-<stackPrefix>-<environment>`).
+   */
+  readonly outdir: string;
+}
+
 /** What a synthesis built and wrote. */
 export interface OfficeZonesSynthesis {
   readonly app: App;
+  /** The blueprint as parsed; with `environments`, `environment` is the first one's. */
   readonly blueprint: Blueprint;
+  /** The stacks of the (first) environment. */
   readonly stacks: OfficeZonesStacks;
-  /** The security packs that ran, each with the rules it checked; absent without the gate. */
+  /** The security packs that ran on the (first) environment; absent without the gate. */
   readonly security?: SecurityChecks;
+  /** Every environment built, in the blueprint's order: one without `environments`. */
+  readonly environments: readonly OfficeZonesEnvironment[];
   /** The cloud assembly: the templates and `validation-report.json`. */
   readonly assembly: CloudAssembly;
-  /** The reports written next to the templates, as file names inside `app.outdir`. */
+  /** The reports written next to the templates, as file names relative to `app.outdir`. */
   readonly reports: readonly string[];
 }
 
@@ -117,9 +144,15 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
         ? parseBlueprint(options.blueprint)
         : parseBlueprint(REFERENCE_BLUEPRINT, 'the reference blueprint');
   const app = options.app ?? new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
-  const stacks = buildOfficeZones(app, blueprint);
-  const security =
-    (options.securityGate ?? true) ? registerSecurityChecks(app, blueprint) : undefined;
+  // One environment-agnostic environment in the app itself (the quick start), or one stage per
+  // declared environment, each stack in its account and region (DEC-035).
+  const environments = environmentBlueprints(blueprint).map((envBlueprint) => {
+    const stage = blueprint.environments ? new Stage(app, physicalNamePrefix(envBlueprint)) : app;
+    const stacks = buildOfficeZones(stage, envBlueprint);
+    const security =
+      (options.securityGate ?? true) ? registerSecurityChecks(stage, envBlueprint) : undefined;
+    return { blueprint: envBlueprint, stage, stacks, security };
+  });
 
   let assembly: CloudAssembly | undefined;
   let synthError: unknown;
@@ -135,29 +168,53 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
   } catch (e) {
     synthError = e;
   }
-  let reports: string[];
+  const built: OfficeZonesEnvironment[] = [];
+  const reports: string[] = [];
   try {
-    reports = writeReports({
-      outdir: app.outdir,
-      blueprint,
-      stacks,
-      ...(security ? { security } : {}),
-    });
+    for (const env of environments) {
+      const outdir = env.stage === app ? app.outdir : env.stage.outdir;
+      if (outdir !== app.outdir) {
+        // Each environment's reports read the one validation report aws-cdk-lib writes.
+        fs.mkdirSync(outdir, { recursive: true });
+        const report = path.join(app.outdir, 'validation-report.json');
+        if (fs.existsSync(report))
+          fs.copyFileSync(report, path.join(outdir, 'validation-report.json'));
+      }
+      const written = writeReports({
+        outdir,
+        blueprint: env.blueprint,
+        stacks: env.stacks,
+        ...(env.security ? { security: env.security } : {}),
+      });
+      reports.push(...written.map((f) => path.relative(app.outdir, path.join(outdir, f))));
+      built.push({ ...env, outdir });
+    }
   } catch (e) {
     // A report that cannot be written after a failed synth is a consequence; say the cause.
     throw synthError ?? e;
   }
   if (synthError !== undefined || assembly === undefined) throw synthError;
-  if (security) {
+  const open = built.flatMap((env) =>
     // aws-cdk-lib fails synth only on error-level findings; the gate fails on any finding that is
     // not acknowledged, warnings included, as the security report counts them.
-    const open = readSecurityResults({
-      outdir: app.outdir,
-      blueprint,
-      stacks,
-      security,
-    }).packs.flatMap((pack) => pack.findings);
-    if (open.length > 0) throw new SecurityGateError(open);
-  }
-  return { app, blueprint, stacks, ...(security ? { security } : {}), assembly, reports };
+    env.security
+      ? readSecurityResults({
+          outdir: env.outdir,
+          blueprint: env.blueprint,
+          stacks: env.stacks,
+          security: env.security,
+        }).packs.flatMap((pack) => pack.findings)
+      : [],
+  );
+  if (open.length > 0) throw new SecurityGateError(open);
+  const first = built[0];
+  return {
+    app,
+    blueprint,
+    stacks: first.stacks,
+    ...(first.security ? { security: first.security } : {}),
+    environments: built,
+    assembly,
+    reports,
+  };
 }
