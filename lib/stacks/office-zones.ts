@@ -106,6 +106,10 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
     backOffice: backOffice.zone,
     env: targets?.integration,
   });
+  // Its integrations send to the back office's queues and read its ledgers, which admit its
+  // roles by name: the back office is deployed first (in one account the key's ARN makes this
+  // dependency anyway; across accounts there is no reference).
+  broker.addStackDependency(backOffice, 'sends to the queues and reads the ledgers it holds');
   // The permission boundary must exist in every account a product runs in.
   const frontOfficeGuardrails = new FrontOfficeGuardrailsStack(scope, id('FrontOfficeGuardrails'), {
     blueprint,
