@@ -119,3 +119,20 @@ export function acknowledgmentProblems(root: IConstruct): string[] {
   }
   return problems;
 }
+
+/**
+ * An ARN as cdk-nag writes it in a granular finding id (`Resource::<arn>`): the partition, region
+ * and account of an environment-agnostic stack as `<AWS::Partition>`, `<AWS::Region>`,
+ * `<AWS::AccountId>`; a stack with an explicit env has them literally (aws-cdk-lib knows the
+ * partition of a named region), and so does an ARN formatted in another account.
+ */
+export function nagArn(
+  stack: { readonly account: string; readonly region: string; readonly partition: string },
+  parts: { service: string; account?: string; region?: string; resource: string },
+): string {
+  const literal = (value: string) => !/^\$\{Token\[/.test(value);
+  const region = parts.region ?? (literal(stack.region) ? stack.region : '<AWS::Region>');
+  const account = parts.account ?? (literal(stack.account) ? stack.account : '<AWS::AccountId>');
+  const partition = literal(stack.partition) ? stack.partition : '<AWS::Partition>';
+  return `arn:${partition}:${parts.service}:${region}:${account}:${parts.resource}`;
+}

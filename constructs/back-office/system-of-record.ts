@@ -362,21 +362,19 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
         ),
       );
     } else if (access === 'read') {
-      const policy = this.tablePolicies.get(this.ledger);
-      if (policy)
-        policy.addStatements(
-          allow(
-            `AllowCrossAccount${id}`,
-            ['dynamodb:GetItem', 'dynamodb:Query'],
-            [
-              stack.formatArn({
-                service: 'dynamodb',
-                resource: 'table',
-                resourceName: this.ledger.tableName,
-              }),
-            ],
-          ),
+      // A table's policy names the table by its name, never by a reference to itself (circular).
+      const ledger = this.tablePolicies.get(this.ledger);
+      if (!ledger)
+        throw new Error(
+          `${this.node.path}: read access from another account (${account}) needs a named ledger (tableName): its resource policy names it`,
         );
+      ledger.policy.addStatements(
+        allow(
+          `AllowCrossAccount${id}`,
+          ['dynamodb:GetItem', 'dynamodb:Query'],
+          [stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: ledger.name })],
+        ),
+      );
       this.encryptionKey.addToResourcePolicy(
         allow(
           `AllowCrossAccount${pascalId(this.capabilityName)}${id}`,
@@ -392,7 +390,10 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
     }
   }
   private crossAccountAdmitted = 0;
-  private readonly tablePolicies = new Map<dynamodb.ITable, iam.PolicyDocument>();
+  private readonly tablePolicies = new Map<
+    dynamodb.ITable,
+    { readonly policy: iam.PolicyDocument; readonly name: string }
+  >();
 
   /** Admits the capability's own workflow: it consumes the intake queue and writes the ledgers. */
   admitWorkflow(role: iam.IRole): void {
@@ -555,7 +556,7 @@ export class SystemOfRecord extends Construct implements ISystemOfRecord {
       );
     }
     this.ledgers.push(table);
-    if (tableName) this.tablePolicies.set(table, resourcePolicy);
+    if (tableName) this.tablePolicies.set(table, { policy: resourcePolicy, name: tableName });
     return table;
   }
 

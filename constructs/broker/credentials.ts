@@ -1,4 +1,4 @@
-import { Lazy, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -103,6 +103,24 @@ export class ConsumerCredentials extends Construct {
           },
         }),
       );
+      // A runtime in another account (a product that owns its account) needs the secret's own
+      // allow as well as its role's: by its account and ARN, since the role may not exist yet.
+      // @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html
+      const own = Stack.of(this).account;
+      admitted.forEach((arn, i) => {
+        const account = /^arn:[^:]+:iam::([0-9]{12}):/.exec(arn)?.[1];
+        if (account === undefined || Token.isUnresolved(own) || account === own) return;
+        secret.addToResourcePolicy(
+          new iam.PolicyStatement({
+            sid: `ConsumerRuntimeInItsAccountReads${i === 0 ? '' : i + 1}`,
+            effect: iam.Effect.ALLOW,
+            principals: [new iam.AccountPrincipal(account)],
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: ['*'],
+            conditions: { ArnEquals: { 'aws:PrincipalArn': arn } },
+          }),
+        );
+      });
     }
   }
 

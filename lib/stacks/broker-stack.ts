@@ -1,4 +1,5 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { pascal } from '../../constructs/naming';
@@ -7,7 +8,7 @@ import type { BrokerRoute, BrokerTarget } from '../../constructs/broker/api';
 import { Broker } from '../../constructs/broker/broker';
 import { SystemOfRecord } from '../../constructs/back-office/system-of-record';
 import { cloudFormationExecutionRoleArn } from '../../constructs/shared/deployment-role';
-import { acknowledge } from '../../policies/acknowledge';
+import { acknowledge, nagArn } from '../../policies/acknowledge';
 import {
   brokerBodyLimitBytes,
   operationScope,
@@ -27,6 +28,7 @@ import {
   integrationRoleName,
   ledgerTableName,
 } from '../blueprint/names';
+import { shareParameters } from './parameter-sharing';
 import { ZoneStack, ZoneStackProps } from './zone-stack';
 
 export interface BrokerStackProps extends Omit<ZoneStackProps, 'attribution'> {
@@ -157,13 +159,18 @@ export class BrokerStack extends ZoneStack {
       deployed.userPoolId,
       'Office Zones broker: the user pool id',
     );
-    publish(
+    const tokenUrlParameter = publish(
       'TokenUrlParameter',
       names.tokenUrl,
       deployed.tokenUrl,
       'Office Zones broker: the OAuth token endpoint',
     );
-    publish('ApiUrlParameter', names.apiUrl, deployed.apiUrl, 'Office Zones broker: the API URL');
+    const apiUrlParameter = publish(
+      'ApiUrlParameter',
+      names.apiUrl,
+      deployed.apiUrl,
+      'Office Zones broker: the API URL',
+    );
     publish('ApiIdParameter', names.apiId, deployed.apiId, 'Office Zones broker: the REST API id');
     publish(
       'OnboardedUsagePlanIdParameter',
@@ -171,12 +178,57 @@ export class BrokerStack extends ZoneStack {
       deployed.onboardedUsagePlanId,
       'Office Zones broker: the usage plan of partners onboarded at run time',
     );
-    publish(
+    const credentialsKeyParameter = publish(
       'CredentialsKeyArnParameter',
       names.credentialsKeyArn,
       this.broker.credentialsKey.keyArn,
       'Office Zones broker: the key of delivered credentials',
     );
+    // Products in accounts of their own read what they need across accounts: the three
+    // parameters their stacks resolve, shared with their accounts, and the credentials key,
+    // which decrypts their secrets through Secrets Manager (DEC-036).
+    const productAccounts = (zones?.frontOfficeAccounts ?? []).filter(
+      (a) => a !== zones?.integration.account,
+    );
+    shareParameters(
+      this,
+      'ProductParametersShare',
+      [apiUrlParameter, tokenUrlParameter, credentialsKeyParameter],
+      productAccounts,
+    );
+    if (productAccounts.length > 0) {
+      this.broker.credentialsKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'ProductRuntimesInTheirAccountsDecryptTheirCredentials',
+          effect: iam.Effect.ALLOW,
+          principals: productAccounts.map((a) => new iam.AccountPrincipal(a)),
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+          conditions: {
+            ArnLike: {
+              'aws:PrincipalArn': productAccounts.map((account) =>
+                this.formatArn({
+                  service: 'iam',
+                  region: '',
+                  account,
+                  resource: 'role',
+                  resourceName: `${physicalNamePrefix(blueprint)}-product-*`,
+                }),
+              ),
+            },
+            StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.${this.urlSuffix}` },
+            StringLike: {
+              'kms:EncryptionContext:SecretARN': this.formatArn({
+                service: 'secretsmanager',
+                resource: 'secret',
+                resourceName: `${credentialsSecretNamePrefix(blueprint)}*`,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
+          },
+        }),
+      );
+    }
     // The manifest in parts, each within one SSM parameter: the shared part and one per capability
     // here, one per consumer in its consumer stack (see splitBrokerManifest).
     const parts = splitBrokerManifest(brokerManifest(blueprint, deployed), {
@@ -210,11 +262,24 @@ export class BrokerStack extends ZoneStack {
       reference: 'DEC-005',
     });
     acknowledge(this.broker.rotation.role, {
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${this.broker.credentialsSecretNamePrefix}*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn(this, { service: 'secretsmanager', resource: `secret:${this.broker.credentialsSecretNamePrefix}*` })}]`,
       reason:
         "The consumers' credentials secrets are made in their own stacks after this one, one per consumer; the role names them by their common name prefix (the trailing * covers the six random characters Secrets Manager appends to every secret ARN), not one by one, so this stack does not grow with the consumers.",
       reference: 'DEC-034',
     });
+
+    if (backOfficeAccount) {
+      for (const capability of blueprint.backOffice.capabilities) {
+        const role = this.broker.api.integrationRoles.get(capability.name);
+        if (!role) continue;
+        acknowledge(role, {
+          id: `AwsSolutions-IAM5[Resource::${nagArn(this, { service: 'kms', account: backOfficeAccount, resource: 'key/*' })}]`,
+          reason:
+            "The back office's zone key is in the back-office account; its ARN is known only there, and a cross-account reference to it would open a second door (a role in the back-office account this account may assume). The grant is limited to SQS or DynamoDB of the key's region (kms:ViaService), and only the zone key's policy admits this role from another account, so no other key is usable.",
+          reference: 'DEC-036',
+        });
+      }
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: deployed.apiUrl, description: 'The broker API' });
     new CfnOutput(this, 'UserPoolId', { value: deployed.userPoolId });

@@ -2,7 +2,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { Broker } from '../../constructs/broker/broker';
 import { ConsumerAccess } from '../../constructs/broker/consumer-access';
-import { clientName, Consumer, type Product, SHARED_PRODUCT_TAGS } from '../blueprint';
+import { clientName, Consumer, type Product, SHARED_PRODUCT_TAGS, zoneTargets } from '../blueprint';
+import { shareParameters } from './parameter-sharing';
 import {
   brokerParameterNames,
   productCredentialsParameterName,
@@ -52,6 +53,14 @@ export class ConsumerStack extends ZoneStack {
       },
     });
 
+    // A product that owns its account runs there; the door to its credentials crosses to it.
+    const productAccount =
+      consumer.kind === 'product'
+        ? zoneTargets(blueprint)?.product(consumer.name).account
+        : undefined;
+    const crossAccount =
+      productAccount !== undefined &&
+      productAccount !== zoneTargets(blueprint)?.integration.account;
     this.access = new ConsumerAccess(this, 'Consumer', {
       broker,
       consumer,
@@ -65,6 +74,7 @@ export class ConsumerStack extends ZoneStack {
                 this.formatArn({
                   service: 'iam',
                   region: '',
+                  account: productAccount,
                   resource: 'role',
                   resourceName: productRuntimeRoleName(blueprint, consumer.name),
                 }),
@@ -74,12 +84,15 @@ export class ConsumerStack extends ZoneStack {
     });
 
     if (consumer.kind === 'product') {
-      new ssm.StringParameter(this, 'CredentialsParameter', {
+      const parameter = new ssm.StringParameter(this, 'CredentialsParameter', {
         parameterName: productCredentialsParameterName(blueprint, consumer.name),
         stringValue: this.access.credentials.secret.secretArn,
         description: `Office Zones broker: where ${consumer.name} finds its credentials`,
         tier: ssm.ParameterTier.STANDARD,
       });
+      // The product's own account reads where its credentials are, and nothing else of this stack.
+      if (crossAccount)
+        shareParameters(this, 'CredentialsParameterShare', [parameter], [productAccount]);
     }
     new ssm.StringParameter(this, 'ManifestParameter', {
       parameterName: `${brokerParameterNames(blueprint).manifestConsumersPath}${name}`,

@@ -1,6 +1,6 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { frontOfficeBoundary, PolicyDocumentJson } from '../../policies/permission-boundaries';
-import { Blueprint, physicalNamePrefix } from '../blueprint';
+import { Blueprint, physicalNamePrefix, zoneTargets } from '../blueprint';
 import { contractKeys } from '../blueprint/cost-tags';
 import { frontOfficeBoundaryName, parameterRoot } from '../blueprint/names';
 
@@ -26,12 +26,16 @@ export function frontOfficeBoundaryArn(stack: Stack, blueprint: Named): string {
  */
 export function frontOfficeBoundaryDocument(
   stack: Stack,
-  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment' | 'costTags'>,
+  blueprint: Blueprint,
 ): PolicyDocumentJson {
+  // The broker's resources are in the integration account, which with accounts is not the
+  // front office's (DEC-035).
+  const account = zoneTargets(blueprint)?.integration.account;
   const arn = (service: string, resource: string, resourceName: string, sep: ArnFormat) =>
     stack.formatArn({
       service,
       region: service === 'iam' ? '' : '*',
+      account,
       resource,
       resourceName,
       arnFormat: sep,

@@ -8,7 +8,9 @@ import {
 } from '../../constructs/front-office/digital-product';
 import type { ProductRoute } from '../../constructs/front-office/product-route';
 import { acknowledge } from '../../policies/acknowledge';
-import { Blueprint, operationMethod, operationScope, Product } from '../blueprint';
+import { Blueprint, operationMethod, operationScope, Product, zoneTargets } from '../blueprint';
+import { pascal } from '../../constructs/naming';
+import { sharedParameterArn } from './parameter-sharing';
 import { frontOfficeBoundaryArn } from './front-office-boundary';
 import {
   brokerParameterNames,
@@ -88,7 +90,20 @@ export class ProductStack extends ZoneStack {
     product: Product,
   ): DigitalProductApiProps['broker'] {
     const names = brokerParameterNames(blueprint);
-    const read = (name: string) => ssm.StringParameter.valueForStringParameter(this, name);
+    // In the integration account the parameters are read by name; from a product's own account
+    // by ARN, the way CloudFormation reads a parameter shared through AWS RAM (DEC-036).
+    const zones = zoneTargets(blueprint);
+    const integration = zones?.integration.account;
+    const shared =
+      integration !== undefined && integration !== zones?.product(product.name).account;
+    const read = (name: string) =>
+      shared
+        ? ssm.StringParameter.fromStringParameterArn(
+            this,
+            `Shared${pascal(name.split('/').pop()!)}`,
+            sharedParameterArn(this, integration, name),
+          ).stringValue
+        : ssm.StringParameter.valueForStringParameter(this, name);
     return {
       apiUrl: read(names.apiUrl),
       tokenUrl: read(names.tokenUrl),

@@ -4,7 +4,7 @@ import { AccessPathChecks } from '../../policies/access-paths/plugin';
 import type { EngineLoader } from '../../policies/access-paths/engine';
 import { BoundaryChecks } from '../../policies/boundary/pack';
 import { RecordedAwsSolutionsChecks, RulesRun } from '../../policies/rules-run';
-import { THIS_ACCOUNT, type Blueprint } from '../blueprint';
+import { THIS_ACCOUNT, type Blueprint, zoneTargets } from '../blueprint';
 import {
   integrationRoleName,
   maintainerRoleName,
@@ -37,32 +37,66 @@ export interface SecurityCheckOptions {
 
 /**
  * Registers the security gate on an app: cdk-nag's AwsSolutions pack and the Office Zones
- * boundary pack, which knows the zones from the stacks the blueprint built. Any finding that is
- * not acknowledged fails synth, and the report lands in `cdk.out/validation-report.json`.
+ * boundary pack, which knows the zones from the stacks the blueprint built, and the access-path
+ * evaluation. Any finding that is not acknowledged fails synth, and the report lands in
+ * `cdk.out/validation-report.json`.
  */
 export function registerSecurityChecks(
   app: IConstruct,
   blueprint: Blueprint,
   options: SecurityCheckOptions = {},
 ): SecurityChecks {
-  const packs = [
-    new RecordedAwsSolutionsChecks(app, { verbose: true }),
-    new BoundaryChecks(app, boundaryProps(blueprint)),
-  ];
-  Validations.of(app).addPlugins(...packs);
+  const packs = registerSecurityPacks(app, [blueprint]);
   if (options.accessPaths === false) return { packs };
+  return { packs, accessPaths: registerAccessPathChecks(app, blueprint, options) };
+}
+
+/**
+ * Registers cdk-nag's AwsSolutions pack and the boundary pack once for a whole app: cdk-nag
+ * packs visit every construct of the app whatever stage they are registered on, so a blueprint
+ * with several environments registers them once (on the first environment's stage, which has
+ * stacks, so that aws-cdk-lib invokes them) with what every environment's blueprint declares.
+ */
+export function registerSecurityPacks(
+  scope: IConstruct,
+  blueprints: readonly Blueprint[],
+): RulesRun[] {
+  const packs = [
+    new RecordedAwsSolutionsChecks(scope, { verbose: true }),
+    new BoundaryChecks(scope, boundaryProps(...blueprints)),
+  ];
+  Validations.of(scope).addPlugins(...packs);
+  return packs;
+}
+
+/**
+ * Registers the access-path evaluation of one environment on the stage that holds its stacks
+ * (aws-cdk-lib gives a stage's plugin that stage's templates, each with its account and region).
+ */
+export function registerAccessPathChecks(
+  scope: IConstruct,
+  blueprint: Blueprint,
+  options: Pick<SecurityCheckOptions, 'loadEngine'> = {},
+): AccessPathChecks {
   const accessPaths = new AccessPathChecks({
     settings: accessPathSettings(blueprint),
     zoneOf,
     loadEngine: options.loadEngine,
   });
-  Validations.of(app).addPlugins(accessPaths);
-  return { packs, accessPaths };
+  Validations.of(scope).addPlugins(accessPaths);
+  return accessPaths;
 }
 
-/** What the boundary pack needs from the blueprint. */
-export function boundaryProps(blueprint: Blueprint) {
+/** What the boundary pack needs from the blueprint (of every environment the app builds). */
+export function boundaryProps(...blueprints: Blueprint[]) {
+  const [blueprint] = blueprints;
   const contract = blueprint.costTags;
+  const integrationAccounts: Record<string, string> = {};
+  for (const b of blueprints) {
+    const zones = zoneTargets(b);
+    if (zones && zones.backOffice.account !== zones.integration.account)
+      integrationAccounts[zones.backOffice.account] = zones.integration.account;
+  }
   return {
     zoneOf,
     costTagKeys: [
@@ -72,11 +106,15 @@ export function boundaryProps(blueprint: Blueprint) {
       contract.product.key,
       contract.environment.key,
     ],
-    integrationRoleNames: blueprint.backOffice.capabilities.map((c) =>
-      integrationRoleName(blueprint, c.name),
+    integrationRoleNames: blueprints.flatMap((b) =>
+      b.backOffice.capabilities.map((c) => integrationRoleName(b, c.name)),
     ),
-    publishedParameterPrefixes: [`${parameterRoot(blueprint)}/broker/`],
-    declaredAssumers: declaredAssumers(blueprint),
+    publishedParameterPrefixes: blueprints.map((b) => `${parameterRoot(b)}/broker/`),
+    declaredAssumers: Object.assign({}, ...blueprints.map(declaredAssumers)) as Record<
+      string,
+      string[]
+    >,
+    integrationAccounts,
   };
 }
 

@@ -1,4 +1,4 @@
-import { DefaultStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import type { Blueprint } from '../blueprint';
@@ -30,5 +30,18 @@ export abstract class ZoneStack extends Stack {
     this.costTags = tags;
     registerZone(this, props.attribution.zone);
     applyCostTags(this, tags);
+  }
+
+  /**
+   * The availability zones a VPC spreads over. A stack with an explicit env would look them up in
+   * the account at synth (a context lookup, which needs credentials); Office Zones' stacks make no
+   * lookups, so every stack takes the first two zones of its region at deploy time
+   * (`Fn::GetAZs`), as an environment-agnostic stack does.
+   * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.Stack.html#availabilityzones
+   */
+  override get availabilityZones(): string[] {
+    if (Token.isUnresolved(this.account) || Token.isUnresolved(this.region))
+      return super.availabilityZones;
+    return [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
   }
 }

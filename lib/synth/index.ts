@@ -20,7 +20,11 @@ import {
   synthesizedTemplates,
 } from '../stacks/limits';
 import { buildOfficeZones, OfficeZonesStacks } from '../stacks/office-zones';
-import { registerSecurityChecks, SecurityChecks } from '../stacks/security';
+import {
+  registerAccessPathChecks,
+  registerSecurityPacks,
+  SecurityChecks,
+} from '../stacks/security';
 
 /** What to synthesize and where. */
 export interface SynthOfficeZonesOptions {
@@ -146,13 +150,25 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
   const app = options.app ?? new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
   // One environment-agnostic environment in the app itself (the quick start), or one stage per
   // declared environment, each stack in its account and region (DEC-035).
-  const environments = environmentBlueprints(blueprint).map((envBlueprint) => {
+  const gate = options.securityGate ?? true;
+  const built = environmentBlueprints(blueprint).map((envBlueprint) => {
     const stage = blueprint.environments ? new Stage(app, physicalNamePrefix(envBlueprint)) : app;
-    const stacks = buildOfficeZones(stage, envBlueprint);
-    const security =
-      (options.securityGate ?? true) ? registerSecurityChecks(stage, envBlueprint) : undefined;
-    return { blueprint: envBlueprint, stage, stacks, security };
+    return { blueprint: envBlueprint, stage, stacks: buildOfficeZones(stage, envBlueprint) };
   });
+  // cdk-nag's packs visit the whole app: registered once, knowing every environment; each
+  // environment's access paths are evaluated on its own stage, in its accounts.
+  const packs = gate
+    ? registerSecurityPacks(
+        built[0].stage,
+        built.map((b) => b.blueprint),
+      )
+    : undefined;
+  const environments = built.map((env) => ({
+    ...env,
+    security: packs
+      ? { packs, accessPaths: registerAccessPathChecks(env.stage, env.blueprint) }
+      : undefined,
+  }));
 
   let assembly: CloudAssembly | undefined;
   let synthError: unknown;
@@ -168,7 +184,7 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
   } catch (e) {
     synthError = e;
   }
-  const built: OfficeZonesEnvironment[] = [];
+  const written: OfficeZonesEnvironment[] = [];
   const reports: string[] = [];
   try {
     for (const env of environments) {
@@ -180,40 +196,43 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
         if (fs.existsSync(report))
           fs.copyFileSync(report, path.join(outdir, 'validation-report.json'));
       }
-      const written = writeReports({
+      const files = writeReports({
         outdir,
         blueprint: env.blueprint,
         stacks: env.stacks,
         ...(env.security ? { security: env.security } : {}),
       });
-      reports.push(...written.map((f) => path.relative(app.outdir, path.join(outdir, f))));
-      built.push({ ...env, outdir });
+      reports.push(...files.map((f) => path.relative(app.outdir, path.join(outdir, f))));
+      written.push({ ...env, outdir });
     }
   } catch (e) {
     // A report that cannot be written after a failed synth is a consequence; say the cause.
     throw synthError ?? e;
   }
   if (synthError !== undefined || assembly === undefined) throw synthError;
-  const open = built.flatMap((env) =>
-    // aws-cdk-lib fails synth only on error-level findings; the gate fails on any finding that is
-    // not acknowledged, warnings included, as the security report counts them.
-    env.security
-      ? readSecurityResults({
-          outdir: env.outdir,
-          blueprint: env.blueprint,
-          stacks: env.stacks,
-          security: env.security,
-        }).packs.flatMap((pack) => pack.findings)
-      : [],
-  );
-  if (open.length > 0) throw new SecurityGateError(open);
-  const first = built[0];
+  // aws-cdk-lib fails synth only on error-level findings; the gate fails on any finding that is
+  // not acknowledged, warnings included, as the security report counts them. Each environment's
+  // report reads the one validation report: a finding is counted once.
+  const open = new Map<string, SecurityGateError['findings'][number]>();
+  for (const env of written) {
+    if (!env.security) continue;
+    const results = readSecurityResults({
+      outdir: env.outdir,
+      blueprint: env.blueprint,
+      stacks: env.stacks,
+      security: env.security,
+    });
+    for (const f of results.packs.flatMap((pack) => pack.findings))
+      open.set(`${f.findingId} ${f.constructPath}`, f);
+  }
+  if (open.size > 0) throw new SecurityGateError([...open.values()]);
+  const first = written[0];
   return {
     app,
     blueprint,
     stacks: first.stacks,
     ...(first.security ? { security: first.security } : {}),
-    environments: built,
+    environments: written,
     assembly,
     reports,
   };

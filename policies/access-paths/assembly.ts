@@ -72,11 +72,19 @@ export class Assembly {
         this.exports.set(`${stack.stackName}::${name}`, { stack, value: output.Value });
       }
       for (const r of Object.values(stack.template.Resources ?? {})) {
-        if (r.Type === 'AWS::SSM::Parameter' && r.Properties?.Name !== undefined)
-          this.ssmParameters.set(String(this.resolve(stack, r.Properties.Name)), {
-            stack,
-            value: r.Properties.Value,
-          });
+        if (r.Type === 'AWS::SSM::Parameter' && r.Properties?.Name !== undefined) {
+          const name = String(this.resolve(stack, r.Properties.Name));
+          const source = { stack, value: r.Properties.Value };
+          this.ssmParameters.set(name, source);
+          // A parameter shared with another account is read there by its ARN.
+          this.ssmParameters.set(
+            this.arn('ssm', `parameter/${name.replace(/^\//, '')}`, {
+              account: this.accountOf(stack),
+              region: this.regionOf(stack),
+            }),
+            source,
+          );
+        }
       }
     }
     const all: AssemblyResource[] = [];
@@ -142,9 +150,35 @@ export class Assembly {
     return `arn:${this.partition}:${service}:${opts.region ?? this.region}:${opts.account ?? this.account}:${resource}`;
   }
 
-  roleArn(name: string): string {
-    return `arn:${this.partition}:iam::${this.account}:role/${name}`;
+  /** The account a stack deploys to: its own `env`, else the simulated account. */
+  accountOf(stack: StackTemplate): string {
+    return stack.account ?? this.account;
   }
+
+  /** The region a stack deploys to: its own `env`, else the simulated region. */
+  regionOf(stack: StackTemplate): string {
+    return stack.region ?? this.region;
+  }
+
+  /**
+   * The ARN of a role by its name: in the account of the stack that creates a role of that name,
+   * else in `account` (default: the simulated account).
+   */
+  roleArn(name: string, account?: string): string {
+    if (!this.roleAccounts) {
+      this.roleAccounts = new Map();
+      for (const stack of this.stacks)
+        for (const raw of Object.values(stack.template.Resources ?? {}))
+          if (raw.Type === 'AWS::IAM::Role' && raw.Properties?.RoleName !== undefined) {
+            const roleName = String(this.resolve(stack, raw.Properties.RoleName));
+            if (!this.roleAccounts.has(roleName))
+              this.roleAccounts.set(roleName, this.accountOf(stack));
+          }
+    }
+    const found = account ?? this.roleAccounts.get(name) ?? this.account;
+    return `arn:${this.partition}:iam::${found}:role/${name}`;
+  }
+  private roleAccounts?: Map<string, string>;
 
   /** Resolves every intrinsic in a value of a stack's template. */
   resolve(stack: StackTemplate, value: unknown, vars: Record<string, unknown> = {}): unknown {
@@ -259,9 +293,9 @@ export class Assembly {
   private ref(stack: StackTemplate, name: string): unknown {
     switch (name) {
       case 'AWS::AccountId':
-        return this.account;
+        return this.accountOf(stack);
       case 'AWS::Region':
-        return this.region;
+        return this.regionOf(stack);
       case 'AWS::Partition':
         return this.partition;
       case 'AWS::URLSuffix':
@@ -269,7 +303,10 @@ export class Assembly {
       case 'AWS::StackName':
         return stack.stackName;
       case 'AWS::StackId':
-        return this.arn('cloudformation', `stack/${stack.stackName}/${uuid(stack.stackName)}`);
+        return this.arn('cloudformation', `stack/${stack.stackName}/${uuid(stack.stackName)}`, {
+          account: this.accountOf(stack),
+          region: this.regionOf(stack),
+        });
       case 'AWS::NoValue':
         return NO_VALUE;
       case 'AWS::NotificationARNs':
@@ -366,7 +403,7 @@ export class Assembly {
     return {
       resource: r,
       name,
-      arn: this.roleArn(name),
+      arn: this.roleArn(name, this.accountOf(r.stack)),
       zone: r.stack.zone,
       identityPolicies,
       boundary,
@@ -441,8 +478,8 @@ function physical(
 ): unknown {
   const named = (prop: string, max = 64, lower = false) =>
     asm.nameProperty(stack, raw, prop) ?? generatedName(stack, logicalId, max, lower);
-  const a = asm.account;
-  const r = asm.region;
+  const a = asm.accountOf(stack);
+  const r = asm.regionOf(stack);
   const p = asm.partition;
   switch (raw.Type) {
     case 'AWS::IAM::Role': {

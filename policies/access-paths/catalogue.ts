@@ -1,3 +1,4 @@
+import { accountBoundary } from './paths/AccountBoundary';
 import { alarmNotifications } from './paths/AlarmNotifications';
 import { apiGatewayIntegrations } from './paths/ApiGatewayIntegrations';
 import { backup } from './paths/Backup';
@@ -30,4 +31,5 @@ export const ACCESS_PATH_KINDS: readonly AccessPathKind[] = [
   operator,
   maintainer,
   zoneIsolation,
+  accountBoundary,
 ];

@@ -38,17 +38,62 @@ export class AccessPathContext {
 
   /** The CloudFormation execution role's ARN in the simulated account and region. */
   get executionRoleArn(): string {
-    return this.assembly.roleArn(this.settings.executionRoleName);
+    return this.assembly.roleArn(this.settings.executionRoleName, this.settings.account);
   }
+
+  /**
+   * The CloudFormation execution role that deploys a stack: the bootstrap's of the stack's own
+   * account and region (each account is bootstrapped, `cdk bootstrap --trust`).
+   */
+  executionRoleArnFor(stack: StackTemplate): string {
+    const account = this.assembly.accountOf(stack);
+    const region = this.assembly.regionOf(stack);
+    if (account === this.settings.account && region === this.settings.region)
+      return this.executionRoleArn;
+    const name =
+      this.settings.executionRoleNameIn?.(account, region) ??
+      this.settings.executionRoleName
+        .replace(this.settings.account, account)
+        .replace(this.settings.region, region);
+    const arn = this.assembly.roleArn(name, account);
+    this.executionRoles.set(arn, name);
+    return arn;
+  }
+  private readonly executionRoles = new Map<string, string>();
+
+  /**
+   * Declares a role that no template creates but someone could create in an account of the
+   * assembly, with AdministratorAccess (the worst case), to prove what it cannot reach: an
+   * administrator of another account naming a role like one the door admits.
+   */
+  impostor(arn: string, zone: AccessPathZone | undefined): string {
+    if (!this.rolesByArn.has(arn) && !this.impostors.has(arn)) {
+      const admin = awsManagedPolicy('AdministratorAccess')!;
+      this.impostors.set(arn, {
+        name: arn.split('/').pop()!,
+        arn,
+        zone,
+        identityPolicies: [
+          {
+            label: `AWS managed policy AdministratorAccess (a role named ${arn.split('/').pop()} that an administrator of account ${arn.split(':')[4]} creates)`,
+            document: admin.document,
+          },
+        ],
+        unknownManagedPolicies: [],
+      });
+    }
+    return arn;
+  }
+  private readonly impostors = new Map<string, AssemblyRole>();
 
   /** A role by ARN: one of the assembly's, or the bootstrap's execution role (AdministratorAccess). */
   role(arn: string): AssemblyRole | undefined {
-    const own = this.rolesByArn.get(arn);
+    const own = this.rolesByArn.get(arn) ?? this.impostors.get(arn);
     if (own) return own;
-    if (arn === this.executionRoleArn) {
+    if (arn === this.executionRoleArn || this.executionRoles.has(arn)) {
       const admin = awsManagedPolicy('AdministratorAccess')!;
       return {
-        name: this.settings.executionRoleName,
+        name: this.executionRoles.get(arn) ?? this.settings.executionRoleName,
         arn,
         zone: undefined,
         identityPolicies: [
@@ -153,8 +198,53 @@ export class AccessPathContext {
           : undefined;
       case 'AWS::Lambda::Function':
         return this.functionPolicy(r);
+      case 'AWS::SSM::Parameter':
+        return this.sharedParameterPolicy(r);
     }
     return undefined;
+  }
+
+  /**
+   * A parameter shared through AWS RAM gets the resource policy RAM writes for the share's
+   * permission: the default read-only one (`AWSRAMDefaultPermissionSSMParameterReadOnly`) lets
+   * the share's principals describe and read the parameter. A stand-in for what RAM attaches, as
+   * Parameter Store documents it; shares that name another permission are not modelled (they
+   * allow nothing here, so a path that needs one fails rather than passing unseen).
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html#sharing-permissions
+   */
+  private sharedParameterPolicy(parameter: AssemblyResource): LabelledPolicy | undefined {
+    const asm = this.assembly;
+    const arn = asm.arnOf(parameter);
+    const shares = asm
+      .ofType('AWS::RAM::ResourceShare')
+      .filter(
+        (share) =>
+          (share.props.ResourceArns ?? []).map(String).includes(arn) &&
+          (share.props.PermissionArns ?? []).length === 0,
+      );
+    if (shares.length === 0) return undefined;
+    return {
+      label: `resource policy of the AWS RAM share ${shares.map((s) => s.where).join(', ')} (default read-only permission)`,
+      document: {
+        Version: '2012-10-17',
+        Statement: shares.map((share) => ({
+          Sid: share.logicalId,
+          Effect: 'Allow',
+          Principal: {
+            AWS: (share.props.Principals ?? []).map((p: unknown) =>
+              /^[0-9]{12}$/.test(String(p)) ? `arn:${asm.partition}:iam::${p}:root` : String(p),
+            ),
+          },
+          Action: [
+            'ssm:DescribeParameters',
+            'ssm:GetParameter',
+            'ssm:GetParameters',
+            'ssm:GetParameterHistory',
+          ],
+          Resource: arn,
+        })),
+      },
+    };
   }
 
   /** A function's resource policy is the sum of its `AWS::Lambda::Permission`s. */
@@ -435,15 +525,20 @@ function prepare(ctx: AccessPathContext, path: AccessPath): Prepared {
         ],
       },
     ];
+    // The principal's own account, which differs from the resource's on a cross-account path.
+    const principalAccount = role.arn.split(':')[4] || account;
     Object.assign(context, {
       'aws:PrincipalArn': role.arn,
-      'aws:PrincipalAccount': account,
+      'aws:PrincipalAccount': principalAccount,
       'aws:PrincipalIsAWSService': 'false',
       'aws:ViaAWSService': p.via ? 'true' : 'false',
     });
     if (path.action.startsWith('kms:')) {
-      context['kms:CallerAccount'] = account;
-      if (p.via) context['kms:ViaService'] = `${p.via}.${ctx.settings.region}.amazonaws.com`;
+      context['kms:CallerAccount'] = principalAccount;
+      // The service that calls KMS is the one in the key's region.
+      if (p.via)
+        context['kms:ViaService'] =
+          `${p.via}.${resourceRegion(path.resource, ctx.settings.region)}.amazonaws.com`;
     }
   } else {
     principal = p.service;
@@ -475,7 +570,14 @@ function prepare(ctx: AccessPathContext, path: AccessPath): Prepared {
       request: {
         principal,
         action: path.action,
-        resource: { resource: path.resource, accountId: resourceAccount(path.resource, account) },
+        // An ARN without an account (an S3 bucket's) is in the account of the stack that has it.
+        resource: {
+          resource: path.resource,
+          accountId: resourceAccount(
+            path.resource,
+            target ? ctx.assembly.accountOf(target.stack) : account,
+          ),
+        },
         contextVariables: context,
       },
       identityPolicies,
@@ -485,6 +587,11 @@ function prepare(ctx: AccessPathContext, path: AccessPath): Prepared {
       ...(boundary ? { permissionBoundaryPolicies: boundary } : {}),
     },
   };
+}
+
+function resourceRegion(arn: string, fallback: string): string {
+  const region = arn.split(':')[3];
+  return region || fallback;
 }
 
 function resourceAccount(arn: string, fallback: string): string {

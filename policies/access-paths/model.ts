@@ -108,6 +108,12 @@ export interface AccessPathSettings {
   readonly partition?: string;
   /** The CDK bootstrap's CloudFormation execution role name in the simulated account and region. */
   readonly executionRoleName: string;
+  /**
+   * The CDK bootstrap's CloudFormation execution role name in another account and region, for
+   * stacks with an explicit `env` (each account has its own bootstrap).
+   * @default - `executionRoleName` with the simulated account and region replaced
+   */
+  readonly executionRoleNameIn?: (account: string, region: string) => string;
   /** The broker's integration roles, by name: the only roles outside the back office its data admits. */
   readonly integrationRoleNames: readonly string[];
   /** The back office's operator role, by name. */
@@ -137,6 +143,16 @@ export interface StackTemplate {
   readonly template: CfnTemplate;
   /** Stack tags, which CloudFormation propagates at deploy to every resource that takes tags. */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The account the stack is deployed to, when its `env` names one.
+   * @default - the simulated account (`AccessPathSettings.account`)
+   */
+  readonly account?: string;
+  /**
+   * The region the stack is deployed to, when its `env` names one.
+   * @default - the simulated region (`AccessPathSettings.region`)
+   */
+  readonly region?: string;
 }
 
 /** The parts of a CloudFormation template the evaluation reads. */

@@ -6,6 +6,7 @@ import {
   PolicyValidationPluginReport,
   PolicyViolation,
   Stack,
+  Token,
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { EngineLoader } from './engine';
@@ -126,6 +127,9 @@ function stackTemplates(
       template: JSON.parse(fs.readFileSync(templatePath, 'utf8')),
       tags: stack.tags.tagValues(),
       templatePath,
+      // A stack with an explicit env is simulated in its own account and region.
+      ...(Token.isUnresolved(stack.account) ? {} : { account: stack.account }),
+      ...(Token.isUnresolved(stack.region) ? {} : { region: stack.region }),
     });
   }
   return out;

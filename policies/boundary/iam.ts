@@ -121,11 +121,11 @@ function publishedByBroker(index: BoundaryIndex, piece: unknown, from: StackInfo
   if (!isObject(piece) || typeof piece.unknown !== 'string') return false;
   const id = /^Parameter:(.+)$/.exec(piece.unknown)?.[1];
   const parameter = id ? from.template.Parameters?.[id] : undefined;
-  return (
-    !!parameter?.Type?.startsWith('AWS::SSM::Parameter::Value') &&
-    typeof parameter.Default === 'string' &&
-    prefixes.some((prefix) => (parameter.Default as string).startsWith(prefix))
-  );
+  if (!parameter?.Type?.startsWith('AWS::SSM::Parameter::Value')) return false;
+  if (typeof parameter.Default !== 'string') return false;
+  // A parameter shared from another account is read by its ARN: its name is after `parameter`.
+  const name = parameter.Default.replace(/^arn:[^:]+:ssm:[^:]*:[0-9]{12}:parameter(?=\/)/, '');
+  return prefixes.some((prefix) => name.startsWith(prefix));
 }
 
 function literalReach(

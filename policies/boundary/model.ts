@@ -32,6 +32,15 @@ export interface BoundaryChecksProps {
    */
   readonly publishedParameterPrefixes?: readonly string[];
   /**
+   * Per back-office account, the integration account whose broker integration roles its
+   * resource policies may admit from across accounts: an account principal
+   * (`arn:aws:iam::<account>:root`) of that account is admitted only in a statement whose
+   * `aws:PrincipalArn` condition (`ArnEquals` or `ArnLike`) names integration roles of that
+   * account and nothing else.
+   * @default - none: a back office admits no other account
+   */
+  readonly integrationAccounts?: Readonly<Record<string, string>>;
+  /**
    * Adds each rule's explanation and fix to the description of its findings.
    * @default true
    */

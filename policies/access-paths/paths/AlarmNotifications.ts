@@ -32,7 +32,7 @@ export const alarmNotifications: AccessPathKind = {
           kind: 'service' as const,
           service: 'cloudwatch.amazonaws.com',
           sourceArn: asm.arnOf(alarm),
-          sourceAccount: asm.account,
+          sourceAccount: asm.accountOf(alarm.stack),
         };
         const id = `run.alarm.${idOf(ctx, alarm)}.${idOf(ctx, topic)}`;
         const stacks = stacksOf(alarm, topic);

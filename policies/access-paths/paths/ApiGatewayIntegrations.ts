@@ -130,13 +130,18 @@ function integrationCall(ctx: AccessPathContext, m: AssemblyResource): Call | un
   }
   if (service === 'dynamodb' && form === 'action') {
     const table = /\\"TableName\\":\\"([^\\"]+)\\"/.exec(templates)?.[1];
-    const target = asm.ofType('AWS::DynamoDB::Table').find((t) => asm.refOf(t) === table);
+    // A table in another account is named by its ARN.
+    const target = asm
+      .ofType('AWS::DynamoDB::Table')
+      .find((t) => asm.refOf(t) === table || asm.arnOf(t) === table);
     return {
       service,
       action: `dynamodb:${rest.split('?')[0]}`,
       resource: target
         ? asm.arnOf(target)
-        : asm.arn('dynamodb', `table/${table ?? 'UNRESOLVED(table)'}`),
+        : table?.startsWith('arn:')
+          ? table
+          : asm.arn('dynamodb', `table/${table ?? 'UNRESOLVED(table)'}`),
       target,
       keyActions: ['kms:Decrypt'],
     };

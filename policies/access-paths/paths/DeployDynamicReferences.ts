@@ -1,5 +1,5 @@
 import type { AccessPathContext } from '../evaluate';
-import type { AccessPath } from '../model';
+import type { AccessPath, StackTemplate } from '../model';
 import { AccessPathKind, asRole, encryptionKeyOf, idOf, keyPaths, slug, stacksOf } from './shared';
 
 /**
@@ -18,9 +18,9 @@ export const deployDynamicReferences: AccessPathKind = {
     'The CloudFormation execution role resolves every dynamic reference and SSM-typed parameter of every template.',
   derive(ctx: AccessPathContext): AccessPath[] {
     const asm = ctx.assembly;
-    const exec = ctx.executionRoleArn;
     const paths: AccessPath[] = [];
     for (const r of asm.resources) {
+      const exec = ctx.executionRoleArnFor(r.stack);
       const text = JSON.stringify(r.props);
       const refs = [...text.matchAll(/\{\{resolve:(secretsmanager|ssm|ssm-secure):([^}]*)\}\}/g)];
       refs.forEach((m, i) => {
@@ -72,7 +72,7 @@ export const deployDynamicReferences: AccessPathKind = {
             description: `CloudFormation, as the execution role, resolves the SSM parameter ${name} in ${r.where}`,
             principal: asRole(exec),
             action: 'ssm:GetParameters',
-            resource: asm.arn('ssm', `parameter/${name.replace(/^\//, '')}`),
+            resource: parameterArn(ctx, r.stack, name),
             stacks: stacksOf(r),
           });
         }
@@ -82,9 +82,9 @@ export const deployDynamicReferences: AccessPathKind = {
       for (const [name, param] of Object.entries(stack.template.Parameters ?? {})) {
         if (!param.Type?.startsWith('AWS::SSM::Parameter::Value')) continue;
         const parameterName = String(param.Default);
-        const source = asm
-          .ofType('AWS::SSM::Parameter')
-          .find((p) => asm.refOf(p) === parameterName);
+        const exec = ctx.executionRoleArnFor(stack);
+        const resource = parameterArn(ctx, stack, parameterName);
+        const source = asm.ofType('AWS::SSM::Parameter').find((p) => asm.arnOf(p) === resource);
         paths.push({
           id: `deploy.resolve.${slug(stack.stackName)}.${slug(name.replace(/[0-9A-F]{32}Parameter$/, ''))}`,
           phase: 'deploy',
@@ -94,7 +94,7 @@ export const deployDynamicReferences: AccessPathKind = {
           description: `CloudFormation, as the execution role, reads the SSM parameter ${parameterName} into the parameter ${name} of ${stack.stackName}`,
           principal: asRole(exec),
           action: 'ssm:GetParameters',
-          resource: asm.arn('ssm', `parameter/${parameterName.replace(/^\//, '')}`),
+          resource,
           stacks: [...new Set([stack.stackName, ...stacksOf(source)])],
         });
       }
@@ -107,4 +107,18 @@ export const deployDynamicReferences: AccessPathKind = {
 function secretIdOf(reference: string): string {
   const arn = /^(arn:[^:]+:secretsmanager:[^:]+:[^:]+:secret:[^:]+)/.exec(reference);
   return arn ? arn[1] : reference.split(':')[0];
+}
+
+/**
+ * The ARN of the parameter a template names: a name is a parameter of the stack's own account and
+ * region; an ARN (a parameter shared from another account) is itself.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html
+ */
+function parameterArn(ctx: AccessPathContext, stack: StackTemplate, nameOrArn: string): string {
+  if (nameOrArn.startsWith('arn:')) return nameOrArn;
+  const asm = ctx.assembly;
+  return asm.arn('ssm', `parameter/${nameOrArn.replace(/^\//, '')}`, {
+    account: asm.accountOf(stack),
+    region: asm.regionOf(stack),
+  });
 }

@@ -22,7 +22,6 @@ export const deployEncryptedResources: AccessPathKind = {
     'Creating every resource encrypted with a customer managed key gets the KMS operations its service needs.',
   derive(ctx: AccessPathContext): AccessPath[] {
     const asm = ctx.assembly;
-    const exec = ctx.executionRoleArn;
     const paths: AccessPath[] = [];
     const plan: Record<string, { via: string; actions: string[] }> = {
       'AWS::DynamoDB::Table': { via: 'dynamodb', actions: ['kms:DescribeKey', 'kms:CreateGrant'] },
@@ -38,6 +37,7 @@ export const deployEncryptedResources: AccessPathKind = {
     for (const r of asm.resources) {
       const key = encryptionKeyOf(ctx, r);
       if (!key) continue;
+      const exec = ctx.executionRoleArnFor(r.stack);
       const keyResource = ctx.resourceByArn(key);
       if (r.type === 'AWS::Logs::LogGroup') {
         const arn = asm.arnOf(r).replace(/:\*$/, '');
@@ -48,7 +48,7 @@ export const deployEncryptedResources: AccessPathKind = {
             expect: 'allow',
             kind: 'DeployEncryptedResources',
             description: `CloudWatch Logs uses the key of the log group ${r.where} (${action})`,
-            principal: { kind: 'service', service: `logs.${asm.region}.amazonaws.com` },
+            principal: { kind: 'service', service: `logs.${asm.regionOf(r.stack)}.amazonaws.com` },
             action,
             resource: key,
             context: { 'kms:EncryptionContext:aws:logs:arn': arn },

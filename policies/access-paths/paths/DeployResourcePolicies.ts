@@ -26,7 +26,7 @@ export const deployResourcePolicies: AccessPathKind = {
         kind: 'DeployResourcePolicies',
         principalZone: target.stack.zone,
         description: `CloudFormation, as the execution role, updates the policy of ${target.where} (${owner.type})`,
-        principal: asRole(ctx.executionRoleArn),
+        principal: asRole(ctx.executionRoleArnFor(owner.stack)),
         action,
         resource: asm.arnOf(target),
         stacks: stacksOf(owner, target),

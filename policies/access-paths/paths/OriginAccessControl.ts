@@ -15,14 +15,14 @@ export const originAccessControl: AccessPathKind = {
     const out: AccessPath[] = [];
     for (const dist of asm.ofType('AWS::CloudFront::Distribution')) {
       const config = dist.props.DistributionConfig ?? {};
-      const distributionArn = `arn:${asm.partition}:cloudfront::${asm.account}:distribution/${asm.refOf(dist)}`;
+      const distributionArn = `arn:${asm.partition}:cloudfront::${asm.accountOf(dist.stack)}:distribution/${asm.refOf(dist)}`;
       for (const origin of config.Origins ?? []) {
         if (!origin.OriginAccessControlId) continue;
         const bucket = asm
           .ofType('AWS::S3::Bucket')
           .find((b) =>
             [
-              `${asm.refOf(b)}.s3.${asm.region}.amazonaws.com`,
+              `${asm.refOf(b)}.s3.${asm.regionOf(b.stack)}.amazonaws.com`,
               `${asm.refOf(b)}.s3.amazonaws.com`,
             ].includes(origin.DomainName),
           );

@@ -75,9 +75,18 @@ export const productCredentials: AccessPathKind = {
         resource: asm.arnOf(own),
       });
       out.push(
-        ...keyPaths(ctx, base, runtime.arn, 'secretsmanager', encryptionKeyOf(ctx, own), [
-          'kms:Decrypt',
-        ]),
+        // Secrets Manager names the secret in the encryption context of every KMS call.
+        // @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context
+        ...keyPaths(
+          ctx,
+          base,
+          runtime.arn,
+          'secretsmanager',
+          encryptionKeyOf(ctx, own),
+          ['kms:Decrypt'],
+          undefined,
+          { 'kms:EncryptionContext:SecretARN': asm.arnOf(own) },
+        ),
       );
     }
     for (const [runtime, secret] of outsiders(ctx, runtimes, secrets)) {

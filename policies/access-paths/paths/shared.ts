@@ -72,10 +72,12 @@ export function keyPaths(
   keyArn: string | undefined,
   actions: readonly string[],
   keyOwner?: AssemblyResource,
+  context?: AccessPath['context'],
 ): AccessPath[] {
   if (!keyArn) return [];
   return actions.map((action) => ({
     ...base,
+    ...(context ? { context: { ...base.context, ...context } } : {}),
     id: `${base.id}.${action.split(':')[1].toLowerCase()}`,
     description: `${base.description} (${action} on its key through ${via})`,
     principal: asRole(principalArn, via),

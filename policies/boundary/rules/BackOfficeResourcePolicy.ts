@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Token } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import {
   asList,
@@ -124,7 +124,7 @@ function inadmissible(
         }
         break;
       case 'AWS': {
-        const verdict = awsPrincipal(index, principal.value, self.stack);
+        const verdict = awsPrincipal(index, principal.value, self.stack, statement);
         if (verdict && !(trust && declaredAssumer(index, self, principal.value))) out.push(verdict);
         break;
       }
@@ -147,7 +147,12 @@ function declaredAssumer(index: BoundaryIndex, role: ResourceRef, value: unknown
 }
 
 /** Undefined when an AWS principal is admitted; otherwise the finding. */
-function awsPrincipal(index: BoundaryIndex, value: unknown, from: StackInfo): string | undefined {
+function awsPrincipal(
+  index: BoundaryIndex,
+  value: unknown,
+  from: StackInfo,
+  statement: Statement,
+): string | undefined {
   const pieces = index.pieces(value, from);
   const ref = pieces.find(isRef)?.ref;
   if (ref) {
@@ -155,11 +160,44 @@ function awsPrincipal(index: BoundaryIndex, value: unknown, from: StackInfo): st
     return `Principal::${ref.stack.name}/${ref.logicalId}`;
   }
   const text = patternOf(pieces);
-  const arn = '^arn:(?:\\$\\{AWS::Partition\\}|aws[a-z-]*):iam::\\$\\{AWS::AccountId\\}:';
-  if (text === '${AWS::AccountId}' || new RegExp(`${arn}root$`).test(text)) return undefined;
+  // The own account: the template's `${AWS::AccountId}`, or the stack's account when its env names it.
+  const own = Token.isUnresolved(from.stack.account)
+    ? '\\$\\{AWS::AccountId\\}'
+    : `(?:\\$\\{AWS::AccountId\\}|${from.stack.account})`;
+  const arn = `^arn:(?:\\$\\{AWS::Partition\\}|aws[a-z-]*):iam::${own}:`;
+  if (new RegExp(`^${own}$`).test(text) || new RegExp(`${arn}root$`).test(text)) return undefined;
   const role = new RegExp(`${arn}role/(?:.*/)?([^/]+)$`).exec(text);
   if (role && admittedRoleName(index, role[1])) return undefined;
+  if (integrationAccountAdmitted(index, text, from, statement)) return undefined;
   return `Principal::${text}`;
+}
+
+/**
+ * Whether an account principal is the integration account of this back office (by its
+ * `integrationAccounts`), in a statement that admits only the broker's integration roles of that
+ * account by an `aws:PrincipalArn` condition.
+ */
+function integrationAccountAdmitted(
+  index: BoundaryIndex,
+  text: string,
+  from: StackInfo,
+  statement: Statement,
+): boolean {
+  const account = /^(?:arn:[^:]+:iam::)?([0-9]{12})(?::root)?$/.exec(text)?.[1];
+  if (!account || Token.isUnresolved(from.stack.account)) return false;
+  if (index.props.integrationAccounts?.[from.stack.account] !== account) return false;
+  const condition = isObject(statement.Condition) ? statement.Condition : {};
+  const named = ['ArnEquals', 'ArnLike', 'StringEquals', 'StringLike'].flatMap((op) => {
+    const block = condition[op];
+    return isObject(block) ? asList(block['aws:PrincipalArn']) : [];
+  });
+  if (named.length === 0) return false;
+  return named.every((arn) => {
+    const role = new RegExp(
+      `^arn:(?:\\$\\{AWS::Partition\\}|aws[a-z-]*):iam::${account}:role/(?:.*/)?([^/*?]+)$`,
+    ).exec(patternOf(index.pieces(arn, from)));
+    return role !== null && index.props.integrationRoleNames.includes(role[1]);
+  });
 }
 
 function admittedRole(index: BoundaryIndex, role: ResourceRef): boolean {
