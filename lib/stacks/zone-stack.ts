@@ -1,4 +1,4 @@
-import { DefaultStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { applyCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import type { Blueprint } from '../blueprint';
@@ -30,5 +30,15 @@ export abstract class ZoneStack extends Stack {
     this.costTags = tags;
     registerZone(this, props.attribution.zone);
     applyCostTags(this, tags);
+  }
+
+  /**
+   * Two availability zones resolved by CloudFormation at deploy (`Fn::GetAZs`), also when the
+   * stack has an account and region: aws-cdk-lib would otherwise look them up in the account
+   * (a context lookup), and synth, the delivery pipeline's included, would need AWS credentials.
+   * @see https://docs.aws.amazon.com/cdk/v2/guide/context.html
+   */
+  override get availabilityZones(): string[] {
+    return [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
   }
 }
