@@ -19,6 +19,8 @@ import {
   limitProblems,
   synthesizedTemplates,
 } from '../stacks/limits';
+import { deliveryStackName } from '../blueprint/names';
+import { DeliveryPipelineStack } from '../stacks/delivery-pipeline-stack';
 import { buildOfficeZones, OfficeZonesStacks } from '../stacks/office-zones';
 import { registerSecurityChecks, SecurityChecks } from '../stacks/security';
 
@@ -76,6 +78,11 @@ export interface OfficeZonesSynthesis {
   readonly blueprint: Blueprint;
   /** The stacks of the (first) environment. */
   readonly stacks: OfficeZonesStacks;
+  /**
+   * The delivery pipeline's stack, top-level in the app (`<stackPrefix>-Delivery`); only when the
+   * blueprint has `delivery`.
+   */
+  readonly delivery?: DeliveryPipelineStack;
   /** The security packs that ran on the (first) environment; absent without the gate. */
   readonly security?: SecurityChecks;
   /** Every environment built, in the blueprint's order: one without `environments`. */
@@ -107,6 +114,23 @@ export class SecurityGateError extends Error {
     );
     this.name = 'SecurityGateError';
   }
+}
+
+/**
+ * The blueprint file the delivery pipeline synthesizes, relative to the repository root (the
+ * working directory of `cdk synth`, where cdk.json is), with `/` separators.
+ */
+function deliveryBlueprintFile(blueprintFile: string | undefined): string {
+  if (blueprintFile === undefined)
+    throw new TypeError(
+      'synthOfficeZones: the blueprint has delivery, whose pipeline runs `cdk synth -c blueprint=<file>` from the repository: give blueprintFile (the blueprint as a file in the repository), not a blueprint object',
+    );
+  const relative = path.relative(process.cwd(), path.resolve(blueprintFile));
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+    throw new TypeError(
+      `synthOfficeZones: the blueprint has delivery, so its file must be inside the repository the pipeline checks out, under the working directory of cdk synth (received: ${blueprintFile})`,
+    );
+  return relative.split(path.sep).join('/');
 }
 
 /** The synthesized stacks exceed AWS limits (per stack, per SSM parameter or per account). */
@@ -143,6 +167,9 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
       : options.blueprint !== undefined
         ? parseBlueprint(options.blueprint)
         : parseBlueprint(REFERENCE_BLUEPRINT, 'the reference blueprint');
+  const repositoryFile = blueprint.delivery
+    ? deliveryBlueprintFile(options.blueprintFile)
+    : undefined;
   const app = options.app ?? new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
   // One environment-agnostic environment in the app itself (the quick start), or one stage per
   // declared environment, each stack in its account and region (DEC-035).
@@ -153,6 +180,20 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
       (options.securityGate ?? true) ? registerSecurityChecks(stage, envBlueprint) : undefined;
     return { blueprint: envBlueprint, stage, stacks, security };
   });
+  // The pipeline comes last: CDK Pipelines synthesizes each stage as it is added (DEC-037).
+  const delivery =
+    blueprint.delivery && blueprint.environments && repositoryFile !== undefined
+      ? new DeliveryPipelineStack(app, deliveryStackName(blueprint), {
+          blueprint,
+          delivery: blueprint.delivery,
+          defaultRegion: environments[0].blueprint.region,
+          blueprintFile: repositoryFile,
+          targets: blueprint.environments.map((environment, i) => ({
+            environment,
+            stage: environments[i].stage,
+          })),
+        })
+      : undefined;
 
   let assembly: CloudAssembly | undefined;
   let synthError: unknown;
@@ -211,6 +252,7 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
   return {
     app,
     blueprint,
+    ...(delivery ? { delivery } : {}),
     stacks: first.stacks,
     ...(first.security ? { security: first.security } : {}),
     environments: built,
