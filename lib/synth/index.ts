@@ -28,7 +28,8 @@ import { registerSecurityChecks, SecurityChecks } from '../stacks/security';
 export interface SynthOfficeZonesOptions {
   /**
    * The blueprint as an object (typed as `BlueprintInput`, or already parsed), checked like a file.
-   * Give this or `blueprintFile`, not both.
+   * Give this or `blueprintFile`, not both. A blueprint with `delivery` must be given as a file:
+   * its pipeline synthesizes the same file from the repository.
    * @default - the reference blueprint (Northwind Retail), unless `blueprintFile` is given
    */
   readonly blueprint?: BlueprintInput;
@@ -145,7 +146,8 @@ export class LimitError extends Error {
 
 /**
  * Builds a whole enterprise from a blueprint: every stack (`buildOfficeZones`), the security gate
- * (`registerSecurityChecks`), then synthesizes the app and writes the reports for finance,
+ * (`registerSecurityChecks`), the delivery pipeline when the blueprint has `delivery`
+ * (`DeliveryPipelineStack`, DEC-037), then synthesizes the app and writes the reports for finance,
  * security and IT into its output directory.
  *
  * The reports are written also when synth fails (a finding of the gate), so that a reviewer can
@@ -153,6 +155,8 @@ export class LimitError extends Error {
  *
  * @throws BlueprintError when the blueprint has problems (all of them, by path and value), before
  *   any stack is built
+ * @throws TypeError when the blueprint has `delivery` but was given as an object, or its file is
+ *   outside the working directory (the repository the pipeline checks out)
  * @throws SecurityGateError when the gate finds anything not acknowledged, warnings included
  *   (aws-cdk-lib itself fails synth on error-level findings only)
  * @throws LimitError when a stack, an SSM parameter or an account's quota would be exceeded
