@@ -18,6 +18,11 @@ export {
 } from './lib/stacks/front-office-guardrails-stack';
 export { OrganizationStack, OrganizationStackProps } from './lib/stacks/organization-stack';
 export { ProductStack, ProductStackProps } from './lib/stacks/product-stack';
+export {
+  DeliveryPipelineStack,
+  DeliveryPipelineStackProps,
+  DeliveryTarget,
+} from './lib/stacks/delivery-pipeline-stack';
 export { LimitProblem } from './lib/stacks/limits';
 export { ConsumerStack, ConsumerStackProps } from './lib/stacks/consumer-stack';
 export {

@@ -80,9 +80,10 @@ export const ZONE_LABELS: Record<Zone, string> = {
 /**
  * Values of the product cost tag that attribute shared resources rather than a front-office
  * product: the back office's zone-wide parts, the broker, the front office's IT-owned guardrails,
- * the payer account's cost management and the organisation policies. Every stack that is not a
- * product's takes its product tag from here, and the blueprint rules refuse a product (or a
- * capability) of one of these names, so one tag value never names two things.
+ * the payer account's cost management, the organisation policies and the delivery pipeline.
+ * Every stack that is not a product's takes its product tag from here, and the blueprint rules
+ * refuse a product (or a capability) of one of these names, so one tag value never names two
+ * things.
  */
 export const SHARED_PRODUCT_TAGS = {
   backOffice: 'back-office',
@@ -90,6 +91,8 @@ export const SHARED_PRODUCT_TAGS = {
   frontOfficeGuardrails: 'front-office-guardrails',
   costManagement: 'cost-management',
   organization: 'organization',
+  /** The delivery pipeline (`delivery`), in the delivery account. */
+  delivery: 'delivery',
 } as const;
 
 /**

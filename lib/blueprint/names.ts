@@ -11,6 +11,15 @@ export function stackName(
 }
 
 /**
+ * The delivery pipeline's stack, e.g. `OfficeZones-Delivery`: top-level in the app, beside the
+ * environments' stages (`<stackPrefix>-<environment>`), so `cdk deploy OfficeZones-Delivery`
+ * selects it alone.
+ */
+export function deliveryStackName(blueprint: Pick<Blueprint, 'stackPrefix'>): string {
+  return `${blueprint.stackPrefix}-Delivery`;
+}
+
+/**
  * The stage that holds the stacks for the management (payer) account: cost management and the
  * organisation policies. Stacks in a nested stage are not top-level in the cloud assembly, so
  * `cdk deploy --all` leaves them out; `cdk deploy '<this name>/*'` deploys them.

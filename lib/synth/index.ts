@@ -19,6 +19,8 @@ import {
   limitProblems,
   synthesizedTemplates,
 } from '../stacks/limits';
+import { deliveryStackName } from '../blueprint/names';
+import { DeliveryPipelineStack } from '../stacks/delivery-pipeline-stack';
 import { buildOfficeZones, OfficeZonesStacks } from '../stacks/office-zones';
 import {
   registerAccessPathChecks,
@@ -30,7 +32,8 @@ import {
 export interface SynthOfficeZonesOptions {
   /**
    * The blueprint as an object (typed as `BlueprintInput`, or already parsed), checked like a file.
-   * Give this or `blueprintFile`, not both.
+   * Give this or `blueprintFile`, not both. A blueprint with `delivery` must be given as a file:
+   * its pipeline synthesizes the same file from the repository.
    * @default - the reference blueprint (Northwind Retail), unless `blueprintFile` is given
    */
   readonly blueprint?: BlueprintInput;
@@ -80,6 +83,11 @@ export interface OfficeZonesSynthesis {
   readonly blueprint: Blueprint;
   /** The stacks of the (first) environment. */
   readonly stacks: OfficeZonesStacks;
+  /**
+   * The delivery pipeline's stack, top-level in the app (`<stackPrefix>-Delivery`); only when the
+   * blueprint has `delivery`.
+   */
+  readonly delivery?: DeliveryPipelineStack;
   /** The security packs that ran on the (first) environment; absent without the gate. */
   readonly security?: SecurityChecks;
   /** Every environment built, in the blueprint's order: one without `environments`. */
@@ -113,6 +121,23 @@ export class SecurityGateError extends Error {
   }
 }
 
+/**
+ * The blueprint file the delivery pipeline synthesizes, relative to the repository root (the
+ * working directory of `cdk synth`, where cdk.json is), with `/` separators.
+ */
+function deliveryBlueprintFile(blueprintFile: string | undefined): string {
+  if (blueprintFile === undefined)
+    throw new TypeError(
+      'synthOfficeZones: the blueprint has delivery, whose pipeline runs `cdk synth -c blueprint=<file>` from the repository: give blueprintFile (the blueprint as a file in the repository), not a blueprint object',
+    );
+  const relative = path.relative(process.cwd(), path.resolve(blueprintFile));
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+    throw new TypeError(
+      `synthOfficeZones: the blueprint has delivery, so its file must be inside the repository the pipeline checks out, under the working directory of cdk synth (received: ${blueprintFile})`,
+    );
+  return relative.split(path.sep).join('/');
+}
+
 /** The synthesized stacks exceed AWS limits (per stack, per SSM parameter or per account). */
 export class LimitError extends Error {
   constructor(readonly problems: readonly LimitProblem[]) {
@@ -125,7 +150,8 @@ export class LimitError extends Error {
 
 /**
  * Builds a whole enterprise from a blueprint: every stack (`buildOfficeZones`), the security gate
- * (`registerSecurityChecks`), then synthesizes the app and writes the reports for finance,
+ * (`registerSecurityChecks`), the delivery pipeline when the blueprint has `delivery`
+ * (`DeliveryPipelineStack`, DEC-037), then synthesizes the app and writes the reports for finance,
  * security and IT into its output directory.
  *
  * The reports are written also when synth fails (a finding of the gate), so that a reviewer can
@@ -133,6 +159,8 @@ export class LimitError extends Error {
  *
  * @throws BlueprintError when the blueprint has problems (all of them, by path and value), before
  *   any stack is built
+ * @throws TypeError when the blueprint has `delivery` but was given as an object, or its file is
+ *   outside the working directory (the repository the pipeline checks out)
  * @throws SecurityGateError when the gate finds anything not acknowledged, warnings included
  *   (aws-cdk-lib itself fails synth on error-level findings only)
  * @throws LimitError when a stack, an SSM parameter or an account's quota would be exceeded
@@ -147,6 +175,9 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
       : options.blueprint !== undefined
         ? parseBlueprint(options.blueprint)
         : parseBlueprint(REFERENCE_BLUEPRINT, 'the reference blueprint');
+  const repositoryFile = blueprint.delivery
+    ? deliveryBlueprintFile(options.blueprintFile)
+    : undefined;
   const app = options.app ?? new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
   // One environment-agnostic environment in the app itself (the quick start), or one stage per
   // declared environment, each stack in its account and region (DEC-035).
@@ -169,6 +200,20 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
       ? { packs, accessPaths: registerAccessPathChecks(env.stage, env.blueprint) }
       : undefined,
   }));
+  // The pipeline comes last: CDK Pipelines synthesizes each stage as it is added (DEC-037).
+  const delivery =
+    blueprint.delivery && blueprint.environments && repositoryFile !== undefined
+      ? new DeliveryPipelineStack(app, deliveryStackName(blueprint), {
+          blueprint,
+          delivery: blueprint.delivery,
+          defaultRegion: environments[0].blueprint.region,
+          blueprintFile: repositoryFile,
+          targets: blueprint.environments.map((environment, i) => ({
+            environment,
+            stage: environments[i].stage,
+          })),
+        })
+      : undefined;
 
   let assembly: CloudAssembly | undefined;
   let synthError: unknown;
@@ -230,6 +275,7 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
   return {
     app,
     blueprint,
+    ...(delivery ? { delivery } : {}),
     stacks: first.stacks,
     ...(first.security ? { security: first.security } : {}),
     environments: written,
