@@ -88,13 +88,17 @@ export function allStacks(stacks: OfficeZonesStacks): Stack[] {
 export function buildOfficeZones(scope: Construct, blueprint: Blueprint): OfficeZonesStacks {
   if (!Stage.isStage(scope))
     throw new Error('Office Zones stacks belong directly to an App or a Stage');
+  // Every stack is named `<prefix>-<env>-<part>`, and says so (`stackName`): in an environment's
+  // stage aws-cdk-lib would otherwise put the stage's name in front again.
   const id = (part: string) => stackName(blueprint, part);
   const targets = zoneTargets(blueprint);
   const backOffice = new BackOfficeStack(scope, id('BackOffice'), {
+    stackName: id('BackOffice'),
     blueprint,
     env: targets?.backOffice,
   });
   const backOfficeOperations = new BackOfficeOperationsStack(scope, id('BackOfficeOperations'), {
+    stackName: id('BackOfficeOperations'),
     blueprint,
     backOffice: backOffice.zone,
     env: targets?.backOffice,
@@ -102,6 +106,7 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
   // Its alarms watch the back office's ledgers, queues and functions by name: they must exist.
   backOfficeOperations.addStackDependency(backOffice, 'alarms on the systems of record it holds');
   const broker = new BrokerStack(scope, id('Broker'), {
+    stackName: id('Broker'),
     blueprint,
     backOffice: backOffice.zone,
     env: targets?.integration,
@@ -112,6 +117,7 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
   broker.addStackDependency(backOffice, 'sends to the queues and reads the ledgers it holds');
   // The permission boundary must exist in every account a product runs in.
   const frontOfficeGuardrails = new FrontOfficeGuardrailsStack(scope, id('FrontOfficeGuardrails'), {
+    stackName: id('FrontOfficeGuardrails'),
     blueprint,
     env: targets?.frontOffice,
   });
@@ -123,6 +129,7 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
       frontOfficeGuardrailsByAccount.set(
         account,
         new FrontOfficeGuardrailsStack(scope, id(`FrontOfficeGuardrails-${account}`), {
+          stackName: id(`FrontOfficeGuardrails-${account}`),
           blueprint,
           env: { account, region: targets.frontOffice.region },
         }),
@@ -138,6 +145,7 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
     consumerStacks.set(
       name,
       new ConsumerStack(scope, id(`Consumer-${consumer.kind}-${consumer.name}`), {
+        stackName: id(`Consumer-${consumer.kind}-${consumer.name}`),
         blueprint,
         broker: broker.broker,
         consumer,
@@ -150,6 +158,7 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
   const products = blueprint.frontOffice.products.map((product) => {
     const target = targets?.product(product.name);
     const stack = new ProductStack(scope, id(`Product-${product.name}`), {
+      stackName: id(`Product-${product.name}`),
       blueprint,
       product,
       env: target,
