@@ -22,6 +22,11 @@ export interface OrganizationPlacement {
    * environments share: its stack and policy names carry the `stackPrefix` without an environment.
    */
   readonly shared: boolean;
+  /**
+   * The regions of the environments it serves, which its backup policy backs up; undefined
+   * without `environments` (the stack's own region, the quick start's zones' region).
+   */
+  readonly regions?: readonly string[];
 }
 
 /**
@@ -33,12 +38,17 @@ export function organizationPlacement(blueprint: Blueprint): OrganizationPlaceme
   const envs = blueprint.environments;
   if (!envs)
     return blueprint.organization && { organization: blueprint.organization, shared: false };
+  const regionOf = (e: (typeof envs)[number]) => e.region ?? blueprint.region;
+  const regions = (served: typeof envs) => [
+    ...new Set(served.map(regionOf).filter((r): r is string => r !== undefined)),
+  ];
   const env = envs.find((e) => e.name === blueprint.environment);
-  if (env?.organization) return { organization: env.organization, shared: false };
+  if (env?.organization)
+    return { organization: env.organization, shared: false, regions: regions([env]) };
   if (!blueprint.organization) return undefined;
-  const home = envs.find((e) => !e.organization);
-  return home?.name === blueprint.environment
-    ? { organization: blueprint.organization, shared: true }
+  const sharing = envs.filter((e) => !e.organization);
+  return sharing[0]?.name === blueprint.environment
+    ? { organization: blueprint.organization, shared: true, regions: regions(sharing) }
     : undefined;
 }
 

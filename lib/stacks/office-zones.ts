@@ -226,6 +226,7 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
           blueprint,
           organization: placement.organization,
           ...(placement.shared ? { shared: true } : {}),
+          ...(placement.regions ? { backupRegions: placement.regions } : {}),
           ...(managementAccount
             ? {
                 // AWS Organizations is a global service whose endpoint is in us-east-1 (the

@@ -34,6 +34,12 @@ export interface OrganizationStackProps extends Omit<ZoneStackProps, 'attributio
    * @default false - named `<stackPrefix>-<environment>-<policy>`
    */
   readonly shared?: boolean;
+  /**
+   * The regions the backup policy backs up: the zones' regions, which differ from the stack's
+   * when it is deployed to AWS Organizations' region (us-east-1).
+   * @default - the stack's region
+   */
+  readonly backupRegions?: readonly string[];
 }
 
 /**
@@ -156,7 +162,7 @@ export class OrganizationStack extends ZoneStack {
         'BACKUP_POLICY',
         'back-office-backups',
         'Daily and monthly backups of everything tagged to the back office.',
-        backupPolicyFor(Aws.REGION, Aws.PARTITION),
+        backupPolicyFor(Aws.REGION, Aws.PARTITION, props.backupRegions),
         organization.backOfficeOuIds,
       ),
     };

@@ -298,12 +298,22 @@ function scpUnderContractKeys(
   return JSON.parse(text);
 }
 
-/** The backup policy for a region and partition (the file leaves them as `{{region}}` and `{{partition}}`). */
-export function backupPolicyFor(region: string, partition: string): Record<string, unknown> {
+/**
+ * The backup policy for a region and partition (the file leaves them as `{{region}}` and
+ * `{{partition}}`); with `regions`, its plans back up those regions instead of `region`.
+ */
+export function backupPolicyFor(
+  region: string,
+  partition: string,
+  regions?: readonly string[],
+): Record<string, unknown> {
   const text = JSON.stringify(loadOrganizationPolicy('backupPolicy'))
     .replace(/\{\{region\}\}/g, region)
     .replace(/\{\{partition\}\}/g, partition);
-  return JSON.parse(text);
+  const policy = JSON.parse(text) as { plans: Record<string, { regions: unknown }> };
+  if (regions?.length)
+    for (const plan of Object.values(policy.plans)) plan.regions = { '@@assign': [...regions] };
+  return policy;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -33,7 +33,7 @@ describe('organisation policies by environment (DEC-038)', () => {
 
   test("environments share the blueprint's organisation: one stack, in the first one's stage", () => {
     const [test, prod] = environmentBlueprints(parseBlueprint(multiAccountInput()));
-    expect(organizationPlacement(test)).toMatchObject({ shared: true });
+    expect(organizationPlacement(test)).toMatchObject({ shared: true, regions: ['eu-west-2'] });
     expect(organizationPlacement(prod)).toBeUndefined();
     expect(buildsEnterpriseCostManagement(test)).toBe(true);
     expect(buildsEnterpriseCostManagement(prod)).toBe(false);

@@ -128,6 +128,15 @@ describe('the organisation stack with integration OUs and environments (DEC-038)
     expect(test.stackName).toBe('OfficeZones-Organization');
     expect(test.account).toBe('200000000000');
     expect(test.region).toBe('us-east-1');
+    // Deployed in us-east-1 for AWS Organizations, it backs up the zones' region.
+    Template.fromStack(test).hasResourceProperties('AWS::Organizations::Policy', {
+      Type: 'BACKUP_POLICY',
+      Content: Match.objectLike({
+        plans: {
+          'office-zones-back-office': Match.objectLike({ regions: { '@@assign': ['eu-west-2'] } }),
+        },
+      }),
+    });
     expect(Object.keys(targetsByName(Template.fromStack(test))).sort()).toEqual([
       'OfficeZones-back-office-backups',
       'OfficeZones-back-office-guardrails',
