@@ -7,11 +7,20 @@ export * from './lib/blueprint';
 /** What the broker publishes: the manifest a product is built against, and its OpenAPI document. */
 export * from './lib/contract/broker-manifest';
 /** The stacks and the function that builds them all from a blueprint. */
-export { buildOfficeZones, allStacks, OfficeZonesStacks } from './lib/stacks/office-zones';
+export {
+  buildOfficeZones,
+  allStacks,
+  frontOfficeBudgets,
+  OfficeZonesStacks,
+} from './lib/stacks/office-zones';
 export { ZoneStack, ZoneStackProps } from './lib/stacks/zone-stack';
 export { BackOfficeStack, BackOfficeStackProps } from './lib/stacks/back-office-stack';
 export { BrokerStack, BrokerStackProps } from './lib/stacks/broker-stack';
-export { CostManagementStack, CostManagementStackProps } from './lib/stacks/cost-management-stack';
+export {
+  CostManagementStack,
+  CostManagementStackProps,
+  FrontOfficeBudget,
+} from './lib/stacks/cost-management-stack';
 export {
   FrontOfficeGuardrailsStack,
   FrontOfficeGuardrailsStackProps,

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import { Construct } from 'constructs';
 import { PropChecks } from '../shared/check-props';
@@ -30,6 +31,14 @@ export interface TagBudgetProps {
   readonly monthlyLimitUsd: number;
   /** The cost-allocation tag whose spend the budget counts, e.g. `{ key: 'Product', value: 'web-shop' }`. */
   readonly tag: CostTag;
+  /**
+   * Count only the spend of these member accounts (the `LinkedAccount` filter, ANDed with the
+   * tag): for a budget in the management (payer) account that watches some accounts. Range: 12-digit
+   * account ids.
+   * @default - every account whose spend the budget's account sees
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html
+   */
+  readonly linkedAccounts?: readonly string[];
   /**
    * Email addresses alerted. Range: 1 to 10 addresses.
    * @see https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-limits.html
@@ -77,6 +86,14 @@ export class TagBudget extends Construct {
         `${props.notify.length} addresses`,
       );
     }
+    (props.linkedAccounts ?? []).forEach((account, i) => {
+      if (!Token.isUnresolved(account) && !/^[0-9]{12}$/.test(account))
+        checks.add(
+          `linkedAccounts[${i}]`,
+          'must be a 12-digit AWS account id',
+          JSON.stringify(account),
+        );
+    });
     checks.throwIfAny();
     const subscribers = props.notify.map((address) => ({ subscriptionType: 'EMAIL', address }));
     const alert = (notificationType: string, threshold: number) => ({
@@ -95,7 +112,11 @@ export class TagBudget extends Construct {
         timeUnit: 'MONTHLY',
         budgetLimit: { amount: props.monthlyLimitUsd, unit: 'USD' },
         // Legacy filter syntax, the one Budgets documents for tags: user:<key>$<value>.
-        costFilters: { TagKeyValue: [`user:${props.tag.key}$${props.tag.value}`] },
+        // Different filter keys are ANDed; the values of one key are ORed.
+        costFilters: {
+          TagKeyValue: [`user:${props.tag.key}$${props.tag.value}`],
+          ...(props.linkedAccounts ? { LinkedAccount: [...props.linkedAccounts] } : {}),
+        },
       },
       notificationsWithSubscribers: [
         ...actualThresholds.map((t) => alert('ACTUAL', t)),

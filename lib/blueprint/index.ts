@@ -1,6 +1,7 @@
 export * from './model';
 export * from './derived';
 export * from './environments';
+export * from './organization';
 export * from './parse';
 export * from './reference';
 export * from './rules';

@@ -381,6 +381,46 @@ const accountId = (description: string) =>
     .regex(/^[0-9]{12}$/, 'must be a 12-digit AWS account id, e.g. "111122223333"')
     .meta({ description });
 
+/**
+ * AWS Organizations' quota of service control policies attached directly to one root, OU or
+ * account, AWS's `FullAWSAccess` included ("Maximum number of SCPs attached to a root, OU, or
+ * account"; it cannot be raised).
+ * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+ */
+export const SCPS_PER_TARGET = 5;
+
+const ouIds = (description: string) =>
+  z
+    .array(
+      z
+        .string()
+        .regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id such as ou-ab12-cd345678'),
+    )
+    .meta({ description });
+
+/**
+ * The organisational units (OUs) of each zone, which receive the Office Zones organisation
+ * policies (DEC-038): the front-office SCP, the back-office SCP and the integration SCP to their
+ * zone's OUs, the tag policy to all of them, the backup policy to the back office's.
+ */
+export const OrganizationSchema = z
+  .strictObject({
+    frontOfficeOuIds: ouIds("The front office's OUs: the product teams' accounts."),
+    backOfficeOuIds: ouIds("The back office's OUs: the systems of record's accounts."),
+    integrationOuIds: ouIds(
+      "The integration zone's OUs: IT's broker and guardrails accounts. Default: none (the integration SCP is then not created).",
+    ).default([]),
+    existingScpsPerOu: z
+      .int()
+      .min(0)
+      .max(SCPS_PER_TARGET)
+      .default(1)
+      .meta({
+        description: `How many SCPs are already attached directly to each of these OUs besides Office Zones' own, AWS's FullAWSAccess included; with Office Zones' SCP an OU may hold at most ${SCPS_PER_TARGET}. Default: 1 (FullAWSAccess).`,
+      }),
+  })
+  .meta({ description: 'Organisation units to attach the Office Zones policies to.' });
+
 /** Where one environment's zones are deployed: an account per zone (DEC-035). */
 export const EnvironmentAccountsSchema = z
   .strictObject({
@@ -423,6 +463,10 @@ export const DeploymentEnvironmentSchema = z
         "The region of the environment's zones and products. Default: the blueprint's `region`.",
     }),
     accounts: EnvironmentAccountsSchema,
+    organization: OrganizationSchema.optional().meta({
+      description:
+        "This environment's own OUs, in place of the blueprint's `organization`: the environment then has an organisation stack of its own, `<stackPrefix>-<environment>-Organization` (DEC-038). Default: the blueprint's `organization`, shared with the other environments.",
+    }),
     approval: z.boolean().optional().meta({
       description:
         'The delivery pipeline waits for a person to approve before it deploys this environment. Default: true for the environment named `prod`, false for the others.',
@@ -620,19 +664,25 @@ export const BlueprintSchema = z
           description:
             "Activate the contract's tag keys as cost-allocation tags (a key can be activated only once a resource carries it; allow up to 24 hours).",
         }),
+        notify: z
+          .array(email('Who is alerted.'))
+          .min(1)
+          .max(10, 'AWS Budgets alerts at most 10 email addresses')
+          .optional()
+          .meta({
+            description:
+              "Who receives the alerts of each environment's front-office budget (blueprints with `environments`). Default: the broker's owner.",
+          }),
       })
       .optional()
       .meta({
         description:
           "Builds a stack for the management (payer) account: the zone cost category and the activation of the contract's cost-allocation tags. Default: no such stack.",
       }),
-    organization: z
-      .strictObject({
-        frontOfficeOuIds: z.array(z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/)),
-        backOfficeOuIds: z.array(z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/)),
-      })
-      .optional()
-      .meta({ description: 'Organisation units to attach the Office Zones policies to.' }),
+    organization: OrganizationSchema.optional().meta({
+      description:
+        'Organisation units to attach the Office Zones policies to. With `environments`, every environment without its own `organization` shares these, in one organisation stack (DEC-038). Default: no organisation policies.',
+    }),
   })
   .meta({
     title: 'Office Zones blueprint',
@@ -658,6 +708,7 @@ export type Product = Blueprint['frontOffice']['products'][number];
 export type Partner = Blueprint['broker']['partners'][number];
 export type CostCentreBudget = NonNullable<Blueprint['backOffice']['budgets']>[number];
 export type CostManagement = NonNullable<Blueprint['costManagement']>;
+export type Organization = z.output<typeof OrganizationSchema>;
 export type CostTagContract = Blueprint['costTags'];
 export type AccountQuotas = z.output<typeof AccountQuotasSchema>;
 export type TagRole = Exclude<keyof CostTagContract, 'additional'>;

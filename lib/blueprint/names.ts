@@ -157,6 +157,16 @@ export function productBudgetName(
   return `${physicalNamePrefix(blueprint)}-product-${product}`;
 }
 
+/**
+ * The AWS Budgets name of an environment's front-office budget, in the management account:
+ * `<stackPrefix>-<environment>-front-office`.
+ */
+export function frontOfficeBudgetName(
+  blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,
+): string {
+  return `${physicalNamePrefix(blueprint)}-front-office`;
+}
+
 /** The AWS Budgets name of a back-office cost centre's monthly budget. */
 export function costCentreBudgetName(
   blueprint: Pick<Blueprint, 'stackPrefix' | 'environment'>,

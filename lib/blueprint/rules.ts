@@ -3,6 +3,7 @@ import { BACK_OFFICE_DEFAULTS } from '../../constructs/back-office/defaults';
 import { COMMAND_ID_MAX_BYTES, SHARED_PRODUCT_TAGS, WAF_BODY_INSPECTION_LIMITS } from './derived';
 import { largestBodyBytes, modelSchemaProblems } from './json-schema';
 import { environmentProblems } from './environments';
+import { organizationProblems } from './organization';
 import { DEFAULT_COST_TAGS, ZONES } from './model';
 import {
   MAX_TAGS_PER_RESOURCE,
@@ -484,6 +485,7 @@ export function checkBlueprintRules(input: unknown): Problem[] {
   }
 
   problems.push(...environmentProblems(input));
+  problems.push(...organizationProblems(input));
 
   return problems;
 }

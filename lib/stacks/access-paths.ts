@@ -55,7 +55,12 @@ export function accessPathSettings(blueprint: Blueprint): AccessPathSettings {
     serviceControlPolicies: {
       'front-office': [scp('frontOfficeScp')],
       'back-office': [scp('backOfficeScp')],
-      integration: [],
+      integration: [
+        {
+          name: `policies/organizations/${ORGANIZATION_POLICY_FILES.integrationScp}`,
+          policy: loadOrganizationPolicy('integrationScp'),
+        },
+      ],
     },
   };
 }

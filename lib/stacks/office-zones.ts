@@ -2,15 +2,27 @@ import { Stack, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { requireCostTags } from '../../constructs/cost-attribution/cost-attribution';
 import type { Blueprint } from '../blueprint';
-import { clientName, consumers, zoneTargets } from '../blueprint';
+import {
+  buildsEnterpriseCostManagement,
+  clientName,
+  consumers,
+  environmentBlueprints,
+  organizationPlacement,
+  zoneTargets,
+} from '../blueprint';
 import { contractKeys } from '../blueprint/cost-tags';
 import { brokerManifest } from '../contract/broker-manifest';
-import { costExplorerRegion, managementStageName, stackName } from '../blueprint/names';
+import {
+  costExplorerRegion,
+  frontOfficeBudgetName,
+  managementStageName,
+  stackName,
+} from '../blueprint/names';
 import { BackOfficeOperationsStack } from './back-office-operations-stack';
 import { BackOfficeStack } from './back-office-stack';
 import { BrokerStack } from './broker-stack';
 import { ConsumerStack } from './consumer-stack';
-import { CostManagementStack } from './cost-management-stack';
+import { CostManagementStack, FrontOfficeBudget } from './cost-management-stack';
 import { FrontOfficeGuardrailsStack } from './front-office-guardrails-stack';
 import { OrganizationStack } from './organization-stack';
 import { ProductStack } from './product-stack';
@@ -43,13 +55,17 @@ export interface OfficeZonesStacks {
    */
   readonly management?: Stage;
   /**
-   * For the management (payer) account, in the management stage, in Cost Explorer's region; only
-   * when the blueprint has `costManagement`.
+   * For the management (payer) account, in Cost Explorer's region; only when the blueprint has
+   * `costManagement`. Without accounts it is in the management stage; with them it is the
+   * enterprise's one stack, `<stackPrefix>-CostManagement`, with a front-office budget per
+   * environment, built in the first environment's stage only (DEC-038).
    */
   readonly costManagement?: CostManagementStack;
   /**
-   * The organisation policies, in the management stage; built only when the blueprint names OUs
-   * (`organization`).
+   * The organisation policies, built only when OUs are named for this build
+   * (`organizationPlacement`, DEC-038): without accounts in the management stage; with them the
+   * enterprise's `<stackPrefix>-Organization` in the first stage that shares the blueprint's
+   * `organization`, or an environment's own `<stackPrefix>-<environment>-Organization`.
    */
   readonly organization?: OrganizationStack;
 }
@@ -182,32 +198,44 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
   // purpose, not by accident. With accounts they are in the environment's stage, in the
   // management account. Their CloudFormation stack names stay those of the blueprint
   // (`<prefix>-<env>-CostManagement`).
-  const wantsManagement = blueprint.costManagement || blueprint.organization;
+  // With environments, the management account's stacks are the enterprise's, not an
+  // environment's (DEC-038): one cost-management stack (a cost category name is one per account)
+  // with a front-office budget per environment, and one organisation stack per set of OUs. Each
+  // is built in the stage of the first environment it serves.
+  const placement = organizationPlacement(blueprint);
+  const costManagementHere = blueprint.costManagement && buildsEnterpriseCostManagement(blueprint);
+  const wantsManagement = costManagementHere || placement;
   const management =
     wantsManagement && !targets ? new Stage(scope, managementStageName(blueprint)) : undefined;
   const managementScope = targets ? scope : management;
   const managementAccount = targets?.management?.account;
+  const enterpriseName = (part: string) => `${blueprint.stackPrefix}-${part}`;
   const costManagement =
-    managementScope && blueprint.costManagement
+    managementScope && blueprint.costManagement && costManagementHere
       ? new CostManagementStack(
           managementScope,
-          targets ? id('CostManagement') : 'CostManagement',
+          targets ? enterpriseName('CostManagement') : 'CostManagement',
           {
-            stackName: id('CostManagement'),
+            stackName: targets ? enterpriseName('CostManagement') : id('CostManagement'),
             env: {
               ...(managementAccount ? { account: managementAccount } : {}),
               region: costExplorerRegion(targets?.management?.region ?? blueprint.region),
             },
             blueprint,
             costManagement: blueprint.costManagement,
+            ...(targets ? { frontOfficeBudgets: frontOfficeBudgets(blueprint) } : {}),
           },
         )
       : undefined;
+  const organizationId = placement?.shared ? enterpriseName('Organization') : id('Organization');
   const organization =
-    managementScope && blueprint.organization
-      ? new OrganizationStack(managementScope, targets ? id('Organization') : 'Organization', {
-          stackName: id('Organization'),
+    managementScope && placement
+      ? new OrganizationStack(managementScope, targets ? organizationId : 'Organization', {
+          stackName: organizationId,
           blueprint,
+          organization: placement.organization,
+          ...(placement.shared ? { shared: true } : {}),
+          ...(placement.regions ? { backupRegions: placement.regions } : {}),
           ...(managementAccount
             ? {
                 // AWS Organizations is a global service whose endpoint is in us-east-1 (the
@@ -235,4 +263,31 @@ export function buildOfficeZones(scope: Construct, blueprint: Blueprint): Office
   // One check for every stack: a taggable resource without a contract key fails synth.
   for (const stack of allStacks(stacks)) requireCostTags(stack, contractKeys(blueprint));
   return stacks;
+}
+
+/**
+ * One front-office budget per environment of a blueprint with `environments`: the sum of the
+ * product budgets, over the environment's front-office accounts (DEC-038).
+ */
+export function frontOfficeBudgets(blueprint: Blueprint): FrontOfficeBudget[] {
+  // In cents, so that 0.1 + 0.2 is 0.3.
+  const monthlyLimitUsd =
+    blueprint.frontOffice.products.reduce(
+      (sum, p) => sum + Math.round(p.monthlyBudgetUsd * 100),
+      0,
+    ) / 100;
+  if (monthlyLimitUsd === 0) return [];
+  return environmentBlueprints(blueprint).flatMap((env) => {
+    const targets = zoneTargets(env);
+    return targets
+      ? [
+          {
+            environment: env.environment,
+            budgetName: frontOfficeBudgetName(env),
+            accounts: targets.frontOfficeAccounts,
+            monthlyLimitUsd,
+          },
+        ]
+      : [];
+  });
 }

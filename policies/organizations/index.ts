@@ -5,16 +5,22 @@ import * as path from 'node:path';
 export const ORGANIZATION_POLICY_FILES = {
   frontOfficeScp: 'front-office-scp.json',
   backOfficeScp: 'back-office-scp.json',
+  integrationScp: 'integration-scp.json',
   tagPolicy: 'tag-policy.json',
   backupPolicy: 'backup-policy.json',
 } as const;
 
 export type OrganizationPolicyName = keyof typeof ORGANIZATION_POLICY_FILES;
 
-/** AWS Organizations size limits, in characters of the policy as sent (minified JSON). */
+/**
+ * AWS Organizations size limits, in characters of the policy as sent (minified JSON): 5,120 for a
+ * service control policy, 10,000 for a tag or backup policy ("Maximum size of a policy document").
+ * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+ */
 export const POLICY_SIZE_LIMITS: Record<OrganizationPolicyName, number> = {
   frontOfficeScp: 5120,
   backOfficeScp: 5120,
+  integrationScp: 5120,
   tagPolicy: 10000,
   backupPolicy: 10000,
 };
@@ -262,21 +268,52 @@ export function frontOfficeScpFor(
   contract: { readonly [role in keyof typeof CONTRACT_ROLES]: { readonly key: string } },
   defaults: { readonly [role in keyof typeof CONTRACT_ROLES]: { readonly key: string } },
 ): Record<string, unknown> {
-  let text = JSON.stringify(loadOrganizationPolicy('frontOfficeScp'));
+  return scpUnderContractKeys('frontOfficeScp', contract, defaults);
+}
+
+/**
+ * The integration SCP for a cost-tag contract: its conditions on the zone tag
+ * (`aws:ResourceTag/<zone key>` guarding IT's roles, user pool and secrets,
+ * `aws:RequestTag/<zone key>` on creation) use the contract's own key names.
+ */
+export function integrationScpFor(
+  contract: { readonly [role in keyof typeof CONTRACT_ROLES]: { readonly key: string } },
+  defaults: { readonly [role in keyof typeof CONTRACT_ROLES]: { readonly key: string } },
+): Record<string, unknown> {
+  return scpUnderContractKeys('integrationScp', contract, defaults);
+}
+
+function scpUnderContractKeys(
+  name: 'frontOfficeScp' | 'integrationScp',
+  contract: { readonly [role in keyof typeof CONTRACT_ROLES]: { readonly key: string } },
+  defaults: { readonly [role in keyof typeof CONTRACT_ROLES]: { readonly key: string } },
+): Record<string, unknown> {
+  let text = JSON.stringify(loadOrganizationPolicy(name));
   for (const role of Object.keys(CONTRACT_ROLES) as (keyof typeof CONTRACT_ROLES)[]) {
-    text = text
-      .split(`"aws:RequestTag/${defaults[role].key}"`)
-      .join(`"aws:RequestTag/${contract[role].key}"`);
+    for (const condition of ['aws:RequestTag', 'aws:ResourceTag'])
+      text = text
+        .split(`"${condition}/${defaults[role].key}"`)
+        .join(`"${condition}/${contract[role].key}"`);
   }
   return JSON.parse(text);
 }
 
-/** The backup policy for a region and partition (the file leaves them as `{{region}}` and `{{partition}}`). */
-export function backupPolicyFor(region: string, partition: string): Record<string, unknown> {
+/**
+ * The backup policy for a region and partition (the file leaves them as `{{region}}` and
+ * `{{partition}}`); with `regions`, its plans back up those regions instead of `region`.
+ */
+export function backupPolicyFor(
+  region: string,
+  partition: string,
+  regions?: readonly string[],
+): Record<string, unknown> {
   const text = JSON.stringify(loadOrganizationPolicy('backupPolicy'))
     .replace(/\{\{region\}\}/g, region)
     .replace(/\{\{partition\}\}/g, partition);
-  return JSON.parse(text);
+  const policy = JSON.parse(text) as { plans: Record<string, { regions: unknown }> };
+  if (regions?.length)
+    for (const plan of Object.values(policy.plans)) plan.regions = { '@@assign': [...regions] };
+  return policy;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { DEFAULT_COST_TAGS } from '../../lib/blueprint';
 import {
   backupPolicyFor,
   backupPolicyProblems,
   frontOfficeScpFor,
+  integrationScpFor,
   loadOrganizationPolicy,
   ORGANIZATION_POLICY_FILES,
   policySize,
@@ -36,8 +38,8 @@ describe('organisation policies as data', () => {
     }
   });
 
-  test('both SCPs follow the IAM grammar and fit the 5,120-character limit', () => {
-    for (const name of ['frontOfficeScp', 'backOfficeScp'] as const) {
+  test('every SCP follows the IAM grammar and fits the 5,120-character limit', () => {
+    for (const name of ['frontOfficeScp', 'backOfficeScp', 'integrationScp'] as const) {
       const scp = loadOrganizationPolicy(name);
       expect({ name, problems: scpProblems(scp) }).toEqual({ name, problems: [] });
       expect(policySize(scp)).toBeLessThanOrEqual(5120);
@@ -84,6 +86,130 @@ describe('organisation policies as data', () => {
     expect(denies(scp, 's3:PutBucketAcl')[0].Condition).toEqual({
       StringEquals: { 's3:x-amz-acl': ['public-read', 'public-read-write', 'authenticated-read'] },
     });
+  });
+
+  test("the integration SCP denies leaving the organisation, disabling audit and detection, IAM users and keys, changes to IT's resources outside CloudFormation and creation outside the zone", () => {
+    const scp = loadOrganizationPolicy('integrationScp');
+    for (const action of [
+      'organizations:LeaveOrganization',
+      'cloudtrail:StopLogging',
+      'cloudtrail:DeleteTrail',
+      'config:StopConfigurationRecorder',
+      'config:DeleteConfigurationRecorder',
+      'guardduty:DeleteDetector',
+      'guardduty:DisassociateFromAdministratorAccount',
+      'securityhub:DisableSecurityHub',
+      'iam:CreateUser',
+      'iam:CreateAccessKey',
+      'iam:CreateLoginProfile',
+      'iam:PutRolePolicy',
+      'iam:UpdateAssumeRolePolicy',
+      'cognito-idp:UpdateUserPoolClient',
+      'cognito-idp:DeleteUserPool',
+      'secretsmanager:PutResourcePolicy',
+      'secretsmanager:DeleteSecret',
+      'sqs:CreateQueue',
+    ]) {
+      expect({ action, denied: denies(scp, action).length }).toEqual({ action, denied: 1 });
+    }
+    // The rotation function and the CLI's smoke test keep working: they write secret values and
+    // client secrets, create and delete a temporary app client.
+    for (const action of [
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+      'cognito-idp:AddUserPoolClientSecret',
+      'cognito-idp:DeleteUserPoolClientSecret',
+      'cognito-idp:CreateUserPoolClient',
+      'cognito-idp:DeleteUserPoolClient',
+    ]) {
+      expect({ action, denied: denies(scp, action).length }).toEqual({ action, denied: 0 });
+    }
+    expect(denies(scp, 'iam:PutRolePolicy')[0].Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/Zone': 'integration' },
+      ArnNotLike: {
+        'aws:PrincipalArn': [
+          'arn:*:iam::*:role/cdk-*-cfn-exec-role-*',
+          'arn:*:iam::*:role/OfficeZonesBreakGlass',
+        ],
+      },
+    });
+  });
+
+  test('the integration SCP, as the IAM engine evaluates it, lets only CloudFormation change the broker', async () => {
+    const account = '111122223333';
+    const scp = loadOrganizationPolicy('integrationScp');
+    const fullAccess = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    };
+    const decide = async (
+      roleName: string,
+      action: string,
+      resource: string,
+      context: Record<string, string> = {},
+    ) => {
+      const principal = `arn:aws:iam::${account}:role/${roleName}`;
+      const result = await runSimulation(
+        {
+          request: {
+            principal,
+            action,
+            resource: { resource, accountId: account },
+            contextVariables: {
+              'aws:PrincipalArn': principal,
+              'aws:PrincipalAccount': account,
+              'aws:SecureTransport': 'true',
+              ...context,
+            },
+          },
+          // An administrator's identity policy: only the SCP can say no.
+          identityPolicies: [{ name: 'admin', policy: fullAccess }],
+          serviceControlPolicies: [
+            { orgIdentifier: 'r-root', policies: [{ name: 'FullAWSAccess', policy: fullAccess }] },
+            {
+              orgIdentifier: 'ou-ab12-integrat',
+              policies: [
+                { name: 'FullAWSAccess', policy: fullAccess },
+                { name: 'integration', policy: scp },
+              ],
+            },
+          ],
+          resourceControlPolicies: [],
+        },
+        {},
+      );
+      if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
+      return result.overallResult;
+    };
+    const brokerRole = `arn:aws:iam::${account}:role/OfficeZones-dev-broker-orders`;
+    const itsZone = { 'aws:ResourceTag/Zone': 'integration' };
+    const cfn = 'cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-2';
+    expect(await decide('Admin', 'iam:PutRolePolicy', brokerRole, itsZone)).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await decide(cfn, 'iam:PutRolePolicy', brokerRole, itsZone)).toBe('Allowed');
+    expect(await decide('OfficeZonesBreakGlass', 'iam:PutRolePolicy', brokerRole, itsZone)).toBe(
+      'Allowed',
+    );
+    // A role that is not the zone's (the bootstrap's, an SSO role) is not guarded by it.
+    expect(
+      await decide('Admin', 'iam:PutRolePolicy', `arn:aws:iam::${account}:role/Other`, {}),
+    ).toBe('Allowed');
+    const secret = `arn:aws:secretsmanager:eu-west-2:${account}:secret:OfficeZones/dev/broker/clients/x-AbCdEf`;
+    expect(await decide('Admin', 'secretsmanager:PutResourcePolicy', secret, itsZone)).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await decide('Rotation', 'secretsmanager:PutSecretValue', secret, itsZone)).toBe(
+      'Allowed',
+    );
+    expect(await decide('Admin', 'iam:CreateUser', `arn:aws:iam::${account}:user/someone`)).toBe(
+      'ExplicitlyDenied',
+    );
+    const queue = `arn:aws:sqs:eu-west-2:${account}:q`;
+    expect(await decide(cfn, 'sqs:CreateQueue', queue)).toBe('ExplicitlyDenied');
+    expect(
+      await decide(cfn, 'sqs:CreateQueue', queue, { 'aws:RequestTag/Zone': 'integration' }),
+    ).toBe('Allowed');
   });
 
   test('the tag policy enforces every contract key, the zone values and the cost-centre format', () => {
@@ -136,6 +262,11 @@ describe('organisation policies as data', () => {
     expect(JSON.stringify(scp)).toContain('"aws:RequestTag/cost-center"');
     expect(JSON.stringify(scp)).not.toContain('aws:RequestTag/CostCentre');
     expect(scpProblems(scp)).toEqual([]);
+    const zoneKey = { ...DEFAULT_COST_TAGS, zone: { key: 'Area', pattern: '.*' } };
+    const integration = JSON.stringify(integrationScpFor(zoneKey, DEFAULT_COST_TAGS));
+    expect(integration).toContain('"aws:ResourceTag/Area":"integration"');
+    expect(integration).toContain('"aws:RequestTag/Area":"integration"');
+    expect(integration).not.toContain('/Zone"');
   });
 });
 

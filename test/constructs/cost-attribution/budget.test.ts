@@ -44,6 +44,37 @@ describe('TagBudget', () => {
     );
   });
 
+  test('counts only the linked accounts when given: the tag and the accounts are ANDed', () => {
+    const stack = testStack();
+    new TagBudget(stack, 'B', {
+      monthlyLimitUsd: 10,
+      tag: { key: 'Zone', value: 'front-office' },
+      linkedAccounts: ['111122223333', '444455556666'],
+      notify: ['a@example.com'],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: {
+        CostFilters: {
+          TagKeyValue: ['user:Zone$front-office'],
+          LinkedAccount: ['111122223333', '444455556666'],
+        },
+      },
+    });
+  });
+
+  test('fails when a linked account is not a 12-digit account id', () => {
+    const build = () =>
+      new TagBudget(testStack(), 'B', {
+        monthlyLimitUsd: 10,
+        tag: { key: 'Zone', value: 'front-office' },
+        linkedAccounts: ['1234'],
+        notify: ['a@example.com'],
+      });
+    expect(errorOf(build)).toBe(
+      'Test/B: linkedAccounts[0] must be a 12-digit AWS account id (received: "1234")',
+    );
+  });
+
   test('fails when the name, the limit or a threshold would be refused, all at once', () => {
     const build = () =>
       new TagBudget(testStack(), 'B', {
