@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import {
   asList,
   BoundaryIndex,
@@ -112,7 +113,30 @@ export function reachInZone(
   if (pieces.some(isRef)) return [];
   if (pieces.some((p) => publishedByBroker(index, p, from))) return [];
   const pattern = patternOf(pieces);
+  if (!reachesOtherAccounts(index, pattern, from, zone)) return [];
   return literalReach(index, pattern, zone, services);
+}
+
+/**
+ * Whether a grant in a stack with an explicit account can reach the zone at all. An identity
+ * policy alone reaches only its own account: another account's resource is reached only when
+ * that resource's policy allows it too (which the resource-policy rule, B4, checks). So a
+ * wildcard, or an ARN in the grant's own account, cannot reach a zone whose stacks are all in
+ * other accounts; an ARN that names one of those accounts is still judged.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+ */
+function reachesOtherAccounts(
+  index: BoundaryIndex,
+  pattern: string,
+  from: StackInfo,
+  zone: 'back-office' | 'front-office',
+): boolean {
+  const own = from.stack.account;
+  if (Token.isUnresolved(own)) return true;
+  const zoneAccounts = index.stacksIn(zone).map((s) => s.stack.account);
+  if (zoneAccounts.some((a) => Token.isUnresolved(a) || a === own)) return true;
+  const account = /^arn:[^:]*:[^:]*:[^:]*:([0-9]{12}):/.exec(pattern)?.[1];
+  return account !== undefined && zoneAccounts.includes(account);
 }
 
 /** Whether a piece is a deploy-time value read from a parameter the broker publishes. */

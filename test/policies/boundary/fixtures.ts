@@ -13,11 +13,20 @@ export const PROPS: BoundaryChecksProps = {
   integrationRoleNames: [INTEGRATION_ROLE],
 };
 
-/** An app with one stack per zone, registered as the blueprint's stacks register, and tagged by the contract. */
-export function zonedApp(): { app: App; front: Stack; back: Stack; broker: Stack; outside: Stack } {
+/**
+ * An app with one stack per zone, registered as the blueprint's stacks register, and tagged by the
+ * contract; each stack environment-agnostic, or in the account `accounts` gives it (eu-west-2).
+ */
+export function zonedApp(
+  accounts?: Partial<Record<'front' | 'back' | 'broker' | 'outside', string>>,
+): { app: App; front: Stack; back: Stack; broker: Stack; outside: Stack } {
   const app = testApp();
+  const env = (account?: string) => (account ? { env: { account, region: 'eu-west-2' } } : {});
   const zoned = (id: string, zone?: 'front-office' | 'back-office' | 'integration') => {
-    const stack = new Stack(app, id);
+    const key = (
+      { 'front-office': 'front', 'back-office': 'back', integration: 'broker' } as const
+    )[zone ?? 'front-office'];
+    const stack = new Stack(app, id, env(zone ? accounts?.[key] : accounts?.outside));
     if (zone) registerZone(stack, zone);
     for (const key of COST_TAG_KEYS) Tags.of(stack).add(key, key === 'Zone' ? (zone ?? 'x') : 'v');
     return stack;

@@ -122,3 +122,49 @@ describe('B4 BackOfficeResourcePolicy', () => {
     expect(findings(app, 'B4')).toEqual(expected);
   });
 });
+
+describe('B4 BackOfficeResourcePolicy across accounts (DEC-036)', () => {
+  const accounts = { back: '310000000001', broker: '310000000002', front: '310000000003' };
+  const props = { ...PROPS, integrationAccounts: { '310000000001': '310000000002' } };
+  const fromAccount = (account: string, roleArn: string) =>
+    allow(new iam.AccountPrincipal(account), { ArnEquals: { 'aws:PrincipalArn': roleArn } });
+
+  test('admits the own account by its id, and the integration account only for its integration roles', () => {
+    const { app, back } = zonedApp(accounts);
+    const queue = new sqs.Queue(back, 'Intake');
+    queue.addToResourcePolicy(allow(new iam.AccountPrincipal('310000000001')));
+    queue.addToResourcePolicy(
+      fromAccount('310000000002', `arn:aws:iam::310000000002:role/${INTEGRATION_ROLE}`),
+    );
+    expect(findings(app, 'B4', props)).toEqual([]);
+  });
+
+  test('fails when another account is admitted: the front office, the integration account for another role or without naming one, or an unknown back office', () => {
+    const { app, back } = zonedApp(accounts);
+    const queue = new sqs.Queue(back, 'Intake');
+    queue.addToResourcePolicy(
+      fromAccount('310000000003', `arn:aws:iam::310000000003:role/${INTEGRATION_ROLE}`),
+    );
+    queue.addToResourcePolicy(
+      fromAccount(
+        '310000000002',
+        'arn:aws:iam::310000000002:role/OfficeZones-test-broker-rotation',
+      ),
+    );
+    queue.addToResourcePolicy(fromAccount('310000000002', 'arn:aws:iam::310000000002:role/*'));
+    queue.addToResourcePolicy(allow(new iam.AccountPrincipal('310000000002')));
+    const found = findings(app, 'B4', props).map((f) => f.id);
+    expect(found).toEqual([
+      'OfficeZonesBoundary-B4[Principal::arn:aws:iam::310000000002:root]',
+      'OfficeZonesBoundary-B4[Principal::arn:aws:iam::310000000003:root]',
+    ]);
+    // Without integrationAccounts, even the right role of the integration account is refused.
+    const { app: bare, back: bareBack } = zonedApp(accounts);
+    new sqs.Queue(bareBack, 'Intake').addToResourcePolicy(
+      fromAccount('310000000002', `arn:aws:iam::310000000002:role/${INTEGRATION_ROLE}`),
+    );
+    expect(findings(bare, 'B4').map((f) => f.id)).toEqual([
+      'OfficeZonesBoundary-B4[Principal::arn:aws:iam::310000000002:root]',
+    ]);
+  });
+});

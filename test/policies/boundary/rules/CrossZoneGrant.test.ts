@@ -259,3 +259,39 @@ describe('B1 wildcards', () => {
     expect(withParameterGrant('arn:aws:ssm:*:*:parameter/office-zones/test/broker/*')).toEqual([]);
   });
 });
+
+describe('B1 CrossZoneGrant across accounts (DEC-036)', () => {
+  const accounts = {
+    back: '310000000001',
+    broker: '310000000002',
+    front: '310000000003',
+    outside: '200000000009',
+  };
+  const grantAll = (scope: import('constructs').Construct, resources: string[]) => {
+    const role = new iam.Role(scope, 'Role', {
+      assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:*'], resources }));
+  };
+
+  test('a wildcard or an own-account ARN in another account than the back office reaches nothing there', () => {
+    const { app, back, outside, front } = zonedApp(accounts);
+    new kms.Key(back, 'Key');
+    grantAll(outside, ['*']);
+    grantAll(front, ['arn:aws:kms:eu-west-2:310000000003:key/*']);
+    expect(findings(app, 'B1')).toEqual([]);
+  });
+
+  test("fails when a grant names the back office's account, or when the back office shares the account", () => {
+    const { app, back, front } = zonedApp(accounts);
+    new kms.Key(back, 'Key');
+    grantAll(front, ['arn:aws:kms:eu-west-2:310000000001:key/*']);
+    expect(findings(app, 'B1').map((f) => f.id)).toEqual([
+      'OfficeZonesBoundary-B1[arn:aws:kms:eu-west-2:310000000001:key/*]',
+    ]);
+    const same = zonedApp({ back: '310000000001', front: '310000000001' });
+    new kms.Key(same.back, 'Key');
+    grantAll(same.front, ['*']);
+    expect(findings(same.app, 'B1').map((f) => f.id)).toEqual(['OfficeZonesBoundary-B1[*:kms]']);
+  });
+});
