@@ -142,10 +142,12 @@ export function environmentProblems(
   const declared = root.environments !== undefined;
   if (root.environment === undefined && !declared)
     add(['environment'], 'is required: name the environment, e.g. dev (or declare environments)');
-  if (root.environment !== undefined && declared)
+  // A parsed blueprint names its first environment in `environment`: parsing it again is fine.
+  const first = str(obj(arr(root.environments)[0]).name);
+  if (root.environment !== undefined && declared && root.environment !== first)
     add(
       ['environment'],
-      'give environment (one environment-agnostic environment) or environments (each in its accounts), not both',
+      'give environment (one environment-agnostic environment) or environments (each in its accounts), not both (a parsed blueprint may repeat the first environment here)',
     );
   if (root.delivery !== undefined && !declared)
     add(
