@@ -22,8 +22,11 @@ export const SIMULATED_REGION = 'eu-west-1';
  * the roles it names (CloudFormation's execution role by the bootstrap qualifier, the broker's
  * integration roles, the back office's operator and maintainers, each product's runtime) and the
  * SCPs of each zone: the front-office SCP applies to the front office's principals, the
- * back-office SCP to the back office's; the integration zone (IT's broker and guardrails) has
- * none of ours, only AWS's default `FullAWSAccess`.
+ * back-office SCP to the back office's, the integration SCP to the integration zone's (IT's broker
+ * and guardrails), each under AWS's default `FullAWSAccess`. With accounts (`environments`), each
+ * stack is simulated in its own account and region (the plugin passes them; `SIMULATED_ACCOUNT`
+ * stays the account of environment-agnostic stacks), and each account's CDK execution role
+ * deploys its stacks.
  */
 export function accessPathSettings(blueprint: Blueprint): AccessPathSettings {
   const region = blueprint.region ?? SIMULATED_REGION;
