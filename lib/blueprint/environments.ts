@@ -171,6 +171,17 @@ export function environmentProblems(
   /** account -> the first environment (index, name) that holds a zone in it. */
   const owner = new Map<string, { index: number; name: string }>();
   const names = new Map<string, number>();
+  // One organisation, one management (payer) account: the enterprise's management stacks are
+  // built once, in it (DEC-038).
+  const managements = envs.map((env) => str(obj(env.accounts).management));
+  const firstManagement = managements.findIndex((m) => m !== undefined);
+  managements.forEach((m, i) => {
+    if (m !== undefined && firstManagement >= 0 && m !== managements[firstManagement])
+      add(
+        ['environments', i, 'accounts', 'management'],
+        `differs from environments[${firstManagement}]'s management account (${managements[firstManagement]}): the organisation has one management account, where the enterprise's cost management and organisation policies are built once`,
+      );
+  });
   envs.forEach((env, i) => {
     const at = ['environments', i];
     const name = str(env.name) ?? `#${i}`;
@@ -249,5 +260,22 @@ export function environmentProblems(
     for (const z of zoneAccounts)
       if (!owner.has(z.account)) owner.set(z.account, { index: i, name });
   });
+  // Every account is bootstrapped trusting the delivery account (`cdk bootstrap --trust`): its
+  // principals may deploy anywhere. It holds no zone, no product and is not the management
+  // account, or a product team (or a zone) would hold a second door into every account.
+  const delivery = str(obj(root.delivery).account);
+  if (delivery !== undefined) {
+    const held = owner.get(delivery);
+    if (held)
+      add(
+        ['delivery', 'account'],
+        `${delivery} is an account of environment ${held.name} (environments[${held.index}]): every account trusts the delivery account to deploy, so it must be an account of its own (a tooling account), not a zone's or a product's`,
+      );
+    else if (managements.includes(delivery))
+      add(
+        ['delivery', 'account'],
+        `${delivery} is the management account: every account trusts the delivery account to deploy, and AWS advises against workloads in the management account; use a tooling account`,
+      );
+  }
   return problems;
 }

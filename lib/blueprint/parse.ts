@@ -200,7 +200,11 @@ function messageOf(issue: z.core.$ZodIssue, received: unknown): string {
       issue.expected === 'string' &&
       (typeof received === 'number' || typeof received === 'boolean')
     )
-      return `must be a string: put it in quotes, "${String(received)}"`;
+      // YAML reads an unquoted number, dropping its leading zeros: an 11-digit account id was
+      // most likely a 12-digit one that began with 0.
+      return typeof received === 'number' && /^[0-9]{11}$/.test(String(received))
+        ? `must be a string: put it in quotes exactly as written (YAML read it as the number ${String(received)}, dropping any leading zeros)`
+        : `must be a string: put it in quotes, "${String(received)}"`;
     return `must be ${noun}`;
   }
 

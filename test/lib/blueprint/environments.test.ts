@@ -69,6 +69,50 @@ describe('environments and accounts in the blueprint', () => {
     );
   });
 
+  test('fails when an account id lost its leading zero to YAML, saying so', () => {
+    const problems = problemsOf(
+      withEnvironments([
+        { name: 'test', accounts: { ...accounts('21'), backOffice: 12345678901 } },
+      ]),
+    );
+    expect(problems).toEqual([
+      'environments[0].accounts.backOffice: must be a string: put it in quotes exactly as written (YAML read it as the number 12345678901, dropping any leading zeros) (received: 12345678901)',
+    ]);
+  });
+
+  test('fails when environments name different management accounts, or the delivery account holds a zone, a product or the management account', () => {
+    const delivery = (account: string) => ({
+      account,
+      repository: 'northwind/office-zones-blueprint',
+      connectionArn:
+        'arn:aws:codeconnections:eu-west-2:200000000009:connection/0a1b2c3d-0000-1111-2222-333344445555',
+    });
+    const two = [
+      { name: 'test', accounts: accounts('21') },
+      {
+        name: 'prod',
+        accounts: {
+          ...accounts('31'),
+          management: '300000000000',
+          products: { 'web-shop': '310000000004' },
+        },
+      },
+    ];
+    expect(problemsOf(withEnvironments(two, { delivery: delivery('310000000004') }))).toEqual([
+      expect.stringMatching(
+        /^environments\[1\]\.accounts\.management: differs from environments\[0\]'s management account \(200000000000\)/,
+      ),
+      expect.stringMatching(
+        /^delivery\.account: 310000000004 is an account of environment prod \(environments\[1\]\): every account trusts the delivery account/,
+      ),
+    ]);
+    expect(
+      problemsOf(withEnvironments(two.slice(0, 1), { delivery: delivery('200000000000') })),
+    ).toEqual([
+      expect.stringMatching(/^delivery\.account: 200000000000 is the management account/),
+    ]);
+  });
+
   test('fails when an account serves two environments, the management account aside', () => {
     const problems = problemsOf(
       withEnvironments([
