@@ -12,6 +12,7 @@ import {
   REFERENCE_BLUEPRINT,
 } from '../blueprint';
 import { writeReports } from '../reports';
+import { checkRegions } from './regions';
 import { readSecurityResults } from '../reports/security-findings';
 import {
   formatLimitProblem,
@@ -178,6 +179,7 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
   const repositoryFile = blueprint.delivery
     ? deliveryBlueprintFile(options.blueprintFile)
     : undefined;
+  checkRegions(blueprint, options.blueprintFile ?? 'the blueprint');
   const app = options.app ?? new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
   // One environment-agnostic environment in the app itself (the quick start), or one stage per
   // declared environment, each stack in its account and region (DEC-035).
