@@ -67,7 +67,7 @@ export function accessPathsMarkdown(report: AccessPathReport, enterprise: string
   const lines = [
     `# Access paths: ${enterprise}`,
     '',
-    `**This is a simulation.** Nothing was deployed and no AWS API was called. Every synthesized template was read as one deployment in a simulated account (\`${env.account}\`) and region (\`${env.region}\`), every intrinsic resolved into concrete ARNs there, and each access below was evaluated by ${report.engine.name}${report.engine.version ? ` ${report.engine.version}` : ''}, an IAM policy engine, over identity policies (inline and managed), trust policies, resource policies, permission boundaries and the service control policies of the principal's zone. A request carries only the context keys AWS documents its caller sending.`,
+    `**This is a simulation.** Nothing was deployed and no AWS API was called. Every synthesized template was read as one deployment ${env.accounts?.length ? `with each stack in the account and region its env names (accounts ${env.accounts.map((a) => `\`${a}\``).join(', ')}; a request between two of them is evaluated as cross-account)` : `in a simulated account (\`${env.account}\`) and region (\`${env.region}\`)`}, every intrinsic resolved into concrete ARNs there, and each access below was evaluated by ${report.engine.name}${report.engine.version ? ` ${report.engine.version}` : ''}, an IAM policy engine, over identity policies (inline and managed), trust policies, resource policies, permission boundaries and the service control policies of the principal's zone. A request carries only the context keys AWS documents its caller sending.`,
     '',
   ];
   if (!report.evaluated) {

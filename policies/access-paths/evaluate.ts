@@ -375,12 +375,16 @@ export function completeAccessPaths(
   answers: readonly EngineResult[],
 ): AccessPathReport {
   const { settings, context: ctx, prepared } = plan;
+  const accounts = [
+    ...new Set(ctx.assembly.stacks.flatMap((s) => (s.account ? [s.account] : []))),
+  ].sort();
   const base = {
     simulation: true as const,
     environment: {
       account: settings.account,
       region: settings.region,
       partition: ctx.assembly.partition,
+      ...(accounts.length > 0 ? { accounts } : {}),
     },
     serviceControlPolicies: scpNames(settings),
   };

@@ -77,11 +77,16 @@ export interface AccessPathReport {
   readonly engine: { readonly name: string; readonly version: string | null };
   readonly evaluated: boolean;
   readonly notEvaluatedReason?: string;
-  /** The simulated account and region every intrinsic was resolved into. */
+  /**
+   * The simulated account and region environment-agnostic stacks were resolved into; stacks with
+   * an explicit env were resolved into their own (`accounts`).
+   */
   readonly environment: {
     readonly account: string;
     readonly region: string;
     readonly partition: string;
+    /** The accounts of the stacks with an explicit env, each simulated in its own; absent when none has one. */
+    readonly accounts?: readonly string[];
   };
   /** Which organisation policy applies to which zone's principals. */
   readonly serviceControlPolicies: Readonly<Record<AccessPathZone, readonly string[]>>;
