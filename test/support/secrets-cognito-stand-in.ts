@@ -68,7 +68,7 @@ export async function startSecretsCognitoStandIn(
     accessTokenValiditySeconds: 3600,
     calls: [],
   };
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keys = signingKeys();
   const kid = randomUUID();
   const knownSecret = (secretId: unknown) =>
     options.secretName === undefined ||
@@ -241,6 +241,19 @@ export async function startSecretsCognitoStandIn(
         server.close(() => resolve());
       }),
   };
+}
+
+let keyPair: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
+
+/**
+ * The RSA key pair stand-ins sign tokens with, made once per test process: a 2,048-bit key takes
+ * about 140 ms to make, and the rotation tests start a stand-in per injected fault. Each stand-in
+ * still has its own key id (`kid`) and issuer, which `verifyAccessToken` checks, so a token of
+ * one stand-in is refused by another as a token of another user pool is.
+ */
+function signingKeys() {
+  keyPair ??= generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return keyPair;
 }
 
 function jwt(key: KeyObject, kid: string, claims: Record<string, unknown>): string {
