@@ -1,6 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import {
+  defaultEngineCacheDir,
+  EngineCache,
+  engineDigest,
+  openEngineCache,
+  requestKeys,
+} from './engine-cache';
 
 /** The engine's package: AGPL-3.0-or-later, so Office Zones loads it only when it is installed. */
 export const ENGINE_PACKAGE = '@cloud-copilot/iam-simulate';
@@ -67,7 +74,15 @@ export const loadIamSimulate: EngineLoader = () => {
   return {
     name: ENGINE_PACKAGE,
     version,
-    evaluate: (requests) => runInChild(entry, requests),
+    evaluate: (requests) => {
+      const digest = engineDigest(entry, RUNNER);
+      return runInChild(
+        entry,
+        requests,
+        openEngineCache(defaultEngineCacheDir(process.cwd(), digest)),
+        digest,
+      );
+    },
   };
 };
 
@@ -131,11 +146,36 @@ export function loadIamSimulateInProcess(): AsyncAccessEngine | undefined {
   };
 }
 
-function runInChild(entry: string, requests: readonly EngineRequest[]): EngineResult[] {
+/**
+ * The answer to each request: from the cache when it holds the answer to that very request
+ * (engine-cache.ts, DEC-039), else from the engine in a child process.
+ */
+export function runInChild(
+  entry: string,
+  requests: readonly EngineRequest[],
+  cache?: EngineCache,
+  digest = '',
+): EngineResult[] {
   if (requests.length === 0) return [];
   // Each policy document and each distinct request crosses the process boundary once: the
   // requests of a large blueprint repeat a few hundred documents some ten thousand times.
-  const { index, ...packed } = pack(requests);
+  const { index, policies, simulations } = pack(requests);
+  const keys = cache ? requestKeys(digest, policies, simulations) : [];
+  const kept = cache ? cache.get(keys) : simulations.map(() => undefined);
+  const missing = simulations.flatMap((_, i) => (kept[i] === undefined ? [i] : []));
+  const fresh = askEngine(entry, {
+    policies,
+    simulations: missing.map((i) => simulations[i]),
+  });
+  cache?.put(missing.map((i, j) => [keys[i], fresh[j]] as const));
+  const answers = [...kept];
+  missing.forEach((i, j) => (answers[i] = fresh[j]));
+  return index.map((i) => answers[i] as EngineResult);
+}
+
+/** The engine's answers to packed distinct requests, from one child process. */
+function askEngine(entry: string, packed: Omit<PackedRequests, 'index'>): EngineResult[] {
+  if (packed.simulations.length === 0) return [];
   const child = spawnSync(process.execPath, ['-e', CHILD], {
     input: JSON.stringify({ entry, runner: RUNNER, packed }),
     maxBuffer: 256 * 1024 * 1024,
@@ -148,6 +188,5 @@ function runInChild(entry: string, requests: readonly EngineRequest[]): EngineRe
       `${ENGINE_PACKAGE} failed (exit ${child.status}): ${(child.stderr || String(child.error ?? '')).trim().split('\n')[0]}`,
     );
   }
-  const answers = JSON.parse(child.stdout) as EngineResult[];
-  return index.map((i) => answers[i]);
+  return JSON.parse(child.stdout) as EngineResult[];
 }

@@ -1,7 +1,18 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
-import { loadIamSimulateInProcess } from '../../../policies/access-paths/engine';
-import { evaluateAccessPathsAsync } from '../../../policies/access-paths/evaluate';
+import {
+  ENGINE_PACKAGE,
+  loadIamSimulateInProcess,
+  runInChild,
+} from '../../../policies/access-paths/engine';
+import { engineDigest, openEngineCache } from '../../../policies/access-paths/engine-cache';
+import {
+  type AccessPathPlan,
+  evaluateAccessPathsAsync,
+  planAccessPaths,
+} from '../../../policies/access-paths/evaluate';
 import { ACCESS_PATH_KINDS } from '../../../policies/access-paths/catalogue';
 import type { AccessPathReport, AccessPathZone } from '../../../policies/access-paths/model';
 import { describeFailure } from '../../../policies/access-paths/plugin';
@@ -10,20 +21,15 @@ import { accessPathSettings } from '../../../lib/stacks/access-paths';
 import { zoneOf } from '../../../lib/stacks/zones';
 import { buildReference, testApp } from '../../helpers';
 import { buildOfficeZones } from '../../../lib/stacks/office-zones';
-import type { Blueprint } from '../../../lib/blueprint';
 import type { App } from 'aws-cdk-lib';
 import { templatesOf } from './support';
 
-/** Every access path of a built app, evaluated once. */
-async function evaluateApp(app: App, blueprint: Blueprint): Promise<AccessPathReport> {
+/** The templates of a built app, each with its zone. */
+function templatesOfApp(app: App) {
   const zones: Record<string, AccessPathZone | undefined> = {};
   for (const s of app.node.findAll().filter((c): c is Stack => Stack.isStack(c)))
     zones[s.stackName] = zoneOf(s);
-  return evaluateAccessPathsAsync(
-    templatesOf(app, zones),
-    accessPathSettings(blueprint),
-    loadIamSimulateInProcess(),
-  );
+  return templatesOf(app, zones);
 }
 
 describe.each([
@@ -41,9 +47,35 @@ describe.each([
   ],
 ])('access paths of %s', (_name, everyKind, build) => {
   let report: AccessPathReport;
+  let plan: AccessPathPlan;
   beforeAll(async () => {
     const { app, blueprint } = build();
-    report = await evaluateApp(app, blueprint);
+    const templates = templatesOfApp(app);
+    plan = planAccessPaths(templates, accessPathSettings(blueprint));
+    report = await evaluateAccessPathsAsync(
+      templates,
+      accessPathSettings(blueprint),
+      loadIamSimulateInProcess(),
+    );
+  });
+
+  it('gets the same answers from the engine cache, cold and warm, as from the engine (DEC-039)', () => {
+    const entry = require.resolve(ENGINE_PACKAGE);
+    const digest = engineDigest(
+      entry,
+      require.resolve('../../../policies/access-paths/engine-runner.js'),
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-engine-cache-'));
+    try {
+      const engine = runInChild(entry, plan.requests);
+      const cold = runInChild(entry, plan.requests, openEngineCache(dir), digest);
+      const warm = runInChild(entry, plan.requests, openEngineCache(dir), digest);
+      expect(cold).toEqual(engine);
+      expect(warm).toEqual(engine);
+      expect(engine.filter((a) => a.error)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('allows every must-allow path and denies every must-deny path', () => {

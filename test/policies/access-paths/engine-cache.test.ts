@@ -1,0 +1,162 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  CACHE_SWITCH,
+  defaultEngineCacheDir,
+  engineDigest,
+  openEngineCache,
+  SHARD_LIMIT,
+} from '../../../policies/access-paths/engine-cache';
+import {
+  ENGINE_PACKAGE,
+  runInChild,
+  type EngineRequest,
+  type EngineResult,
+} from '../../../policies/access-paths/engine';
+
+const RUNNER = path.join(__dirname, '../../../policies/access-paths/engine-runner.js');
+const entry = require.resolve(ENGINE_PACKAGE);
+
+const policy = (action: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+});
+
+function request(role: string, action: string, granted: string): EngineRequest {
+  return {
+    simulation: {
+      request: {
+        principal: `arn:aws:iam::111111111111:role/${role}`,
+        action,
+        resource: {
+          resource: 'arn:aws:sqs:eu-west-1:111111111111:queue',
+          accountId: '111111111111',
+        },
+        contextVariables: { 'aws:SecureTransport': 'true' },
+      },
+      identityPolicies: [{ name: 'inline', policy: policy(granted) }],
+      serviceControlPolicies: [
+        { orgIdentifier: 'r-root', policies: [{ name: 'full', policy: policy('*') }] },
+      ],
+      resourceControlPolicies: [],
+    },
+  };
+}
+
+const decisions = (answers: EngineResult[]) => answers.map((a) => a.decision);
+const entries = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => Object.keys(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))));
+
+describe('the engine cache', () => {
+  let dir: string;
+  const digest = engineDigest(entry, RUNNER);
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-engine-cache-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps one answer per distinct request, equal to the engine answer without a cache', () => {
+    const requests = [
+      request('a', 'sqs:SendMessage', 'sqs:SendMessage'),
+      request('b', 'sqs:SendMessage', 'sqs:ReceiveMessage'),
+      request('a', 'sqs:SendMessage', 'sqs:SendMessage'),
+    ];
+    const cold = runInChild(entry, requests, openEngineCache(dir), digest);
+    expect(decisions(cold)).toEqual(['Allowed', 'ImplicitlyDenied', 'Allowed']);
+    expect(entries(dir)).toHaveLength(2);
+    expect(runInChild(entry, requests)).toEqual(cold);
+    expect(runInChild(entry, requests, openEngineCache(dir), digest)).toEqual(cold);
+  });
+
+  it('answers a request from the cache only when not one byte of what decides it has changed', () => {
+    const kept = request('a', 'sqs:SendMessage', 'sqs:SendMessage');
+    runInChild(entry, [kept], openEngineCache(dir), digest);
+    // Mark the kept answer: a request answered from the cache shows the mark.
+    const [shard] = fs.readdirSync(dir);
+    const file = path.join(dir, shard);
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const key of Object.keys(stored)) stored[key] = { ...stored[key], reasons: ['marked'] };
+    fs.writeFileSync(file, JSON.stringify(stored));
+
+    const again = runInChild(entry, [kept], openEngineCache(dir), digest);
+    expect(again[0].reasons).toEqual(['marked']);
+    // Another principal, action, policy document, context value or engine: the engine answers.
+    const changed = [
+      request('b', 'sqs:SendMessage', 'sqs:SendMessage'),
+      request('a', 'sqs:ReceiveMessage', 'sqs:SendMessage'),
+      request('a', 'sqs:SendMessage', 'sqs:Send*'),
+    ];
+    const context = request('a', 'sqs:SendMessage', 'sqs:SendMessage');
+    (context.simulation as any).request.contextVariables['aws:SecureTransport'] = 'false';
+    for (const r of [...changed, context])
+      expect(runInChild(entry, [r], openEngineCache(dir), digest)[0].reasons).not.toEqual([
+        'marked',
+      ]);
+    expect(
+      runInChild(entry, [kept], openEngineCache(dir), `${digest}-other`)[0].reasons,
+    ).not.toEqual(['marked']);
+  });
+
+  it('keeps no answer the engine gave as an error', () => {
+    const invalid = request('a', 'sqs:NoSuchAction', 'sqs:SendMessage');
+    const [answer] = runInChild(entry, [invalid], openEngineCache(dir), digest);
+    expect(answer.error).toMatch(/.+/);
+    expect(fs.existsSync(dir) ? entries(dir) : []).toEqual([]);
+  });
+
+  it('reads a shard cut short by a crash as a miss and writes it anew', () => {
+    const cache = openEngineCache(dir)!;
+    const key = 'ab'.repeat(32);
+    fs.writeFileSync(path.join(dir, 'ab.json'), '{"abab');
+    expect(cache.get([key])).toEqual([undefined]);
+    cache.put([[key, { decision: 'Allowed', reasons: [] }]]);
+    expect(cache.get([key])).toEqual([{ decision: 'Allowed', reasons: [] }]);
+  });
+
+  it(`keeps the newest ${SHARD_LIMIT} answers of a shard`, () => {
+    const cache = openEngineCache(dir)!;
+    const keys = Array.from(
+      { length: SHARD_LIMIT + 10 },
+      (_, i) => `00${String(i).padStart(62, '0')}`,
+    );
+    for (const key of keys) cache.put([[key, { decision: 'Allowed', reasons: [] }]]);
+    expect(entries(dir)).toEqual(keys.slice(10));
+  });
+
+  it(`is off when ${CACHE_SWITCH}=off`, () => {
+    const saved = process.env[CACHE_SWITCH];
+    process.env[CACHE_SWITCH] = 'off';
+    try {
+      expect(openEngineCache(dir)).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env[CACHE_SWITCH];
+      else process.env[CACHE_SWITCH] = saved;
+    }
+  });
+
+  it('changes its digest with the runner or any @cloud-copilot package version', () => {
+    const root = path.join(dir, 'project');
+    const pkg = (name: string, version: string) => {
+      const at = path.join(root, 'node_modules', '@cloud-copilot', name);
+      fs.mkdirSync(at, { recursive: true });
+      fs.writeFileSync(path.join(at, 'package.json'), JSON.stringify({ name, version }));
+      return at;
+    };
+    const engine = path.join(pkg('iam-simulate', '1.0.0'), 'index.js');
+    pkg('iam-data', '1.0.0');
+    const runner = path.join(dir, 'runner.js');
+    fs.writeFileSync(runner, '// one');
+    const first = engineDigest(engine, runner);
+    pkg('iam-data', '1.0.1');
+    const second = engineDigest(engine, runner);
+    fs.writeFileSync(runner, '// two');
+    expect(new Set([first, second, engineDigest(engine, runner)]).size).toBe(3);
+    expect(defaultEngineCacheDir(root, first)).toBe(
+      path.join(root, 'node_modules', '.cache', 'office-zones', 'access-paths', first.slice(0, 16)),
+    );
+  });
+});
