@@ -82,3 +82,15 @@ export function problemsOf(input: unknown): string[] {
   }
   throw new Error('expected the blueprint to be refused');
 }
+
+/** Runs `fn` with `OFFICE_ZONES_CACHE=off` (every cache of Office Zones bypassed), then restores it. */
+export function withCachesOff<T>(fn: () => T): T {
+  const saved = process.env.OFFICE_ZONES_CACHE;
+  process.env.OFFICE_ZONES_CACHE = 'off';
+  try {
+    return fn();
+  } finally {
+    if (saved === undefined) delete process.env.OFFICE_ZONES_CACHE;
+    else process.env.OFFICE_ZONES_CACHE = saved;
+  }
+}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cachesOff, projectCacheDir } from './cache-dir';
 
 /**
  * Lambda handlers as deployable code, without Docker and without the network.
@@ -81,7 +82,8 @@ const digest = (file: string) => createHash('sha256').update(fs.readFileSync(fil
 
 /**
  * Copies a handler's bundle into `outdir`, bundling it first only when the cache holds no bundle
- * of the same entry and options whose every source file is unchanged.
+ * of the same entry and options whose every source file is unchanged (always bundling when
+ * `OFFICE_ZONES_CACHE=off`).
  *
  * @param cacheDir where bundles are kept, one folder per entry and options
  * @returns whether the bundle came from the cache
@@ -104,7 +106,7 @@ export function cachedBundle(
   const slot = path.join(options.cacheDir, key);
   const recordFile = path.join(slot, 'inputs.json');
   const bundleDir = path.join(slot, 'bundle');
-  if (isFresh(recordFile)) {
+  if (!cachesOff() && isFresh(recordFile)) {
     fs.cpSync(bundleDir, outdir, { recursive: true });
     return true;
   }
@@ -144,13 +146,8 @@ function isFresh(recordFile: string): boolean {
 
 /**
  * The cache folder of a project: `node_modules/.cache/office-zones/handlers` in the nearest folder
- * above `from` that has a `node_modules`.
+ * above `from` that has a `node_modules` (see {@link projectCacheDir}).
  */
 export function defaultCacheDir(from: string): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'node_modules')))
-      return path.join(dir, 'node_modules', '.cache', 'office-zones', 'handlers');
-    if (path.dirname(dir) === dir)
-      return path.join(path.resolve(from), '.cache', 'office-zones', 'handlers');
-  }
+  return projectCacheDir(from, 'handlers');
 }

@@ -21,7 +21,7 @@ import {
   synthesizedTemplates,
 } from '../stacks/limits';
 import { deliveryStackName } from '../blueprint/names';
-import { DeliveryPipelineStack } from '../stacks/delivery-pipeline-stack';
+import type { DeliveryPipelineStack } from '../stacks/delivery-pipeline-stack';
 import { buildOfficeZones, OfficeZonesStacks } from '../stacks/office-zones';
 import {
   registerAccessPathChecks,
@@ -205,7 +205,7 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
   // The pipeline comes last: CDK Pipelines synthesizes each stage as it is added (DEC-037).
   const delivery =
     blueprint.delivery && blueprint.environments && repositoryFile !== undefined
-      ? new DeliveryPipelineStack(app, deliveryStackName(blueprint), {
+      ? new (deliveryPipelineStack())(app, deliveryStackName(blueprint), {
           blueprint,
           delivery: blueprint.delivery,
           defaultRegion: environments[0].blueprint.region,
@@ -284,4 +284,14 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
     assembly,
     reports,
   };
+}
+
+/**
+ * The pipeline stack's class, loaded only for a blueprint with `delivery`: `aws-cdk-lib/pipelines`
+ * takes some 0.4 s to load, a tenth of a reference synth that has no pipeline.
+ */
+function deliveryPipelineStack(): typeof DeliveryPipelineStack {
+  return (
+    require('../stacks/delivery-pipeline-stack') as typeof import('../stacks/delivery-pipeline-stack')
+  ).DeliveryPipelineStack;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cachesOff, projectCacheDir } from '../../constructs/shared/cache-dir';
 import type { EngineResult } from './engine';
 
 /**
@@ -30,9 +31,6 @@ export interface EngineCache {
 
 /** The most entries one shard keeps: 256 shards hold up to 131,072 answers (about 40 MB). */
 export const SHARD_LIMIT = 512;
-
-/** The environment variable that turns the cache off when set to `off` (a cold synth, for measuring). */
-export const CACHE_SWITCH = 'OFFICE_ZONES_ACCESS_PATH_CACHE';
 
 /**
  * The digest of the code that answers requests: `engine-runner.js` and the name and version of
@@ -94,13 +92,13 @@ function policyIndices(simulation: unknown): number[] {
 }
 
 /**
- * The cache in `dir`, or undefined when `OFFICE_ZONES_ACCESS_PATH_CACHE=off`.
+ * The cache in `dir`, or undefined when `OFFICE_ZONES_CACHE=off`.
  *
  * @param dir e.g. `node_modules/.cache/office-zones/access-paths/<engine digest>` (see
  *   {@link defaultEngineCacheDir})
  */
 export function openEngineCache(dir: string): EngineCache | undefined {
-  if (process.env[CACHE_SWITCH] === 'off') return undefined;
+  if (cachesOff()) return undefined;
   const shardFile = (shard: string) => path.join(dir, `${shard}.json`);
   const read = (shard: string): Record<string, EngineResult> => {
     try {
@@ -149,13 +147,8 @@ export function openEngineCache(dir: string): EngineCache | undefined {
 /**
  * The cache folder of a project for an engine: `node_modules/.cache/office-zones/access-paths/
  * <first 16 hex digits of the engine digest>` in the nearest folder above `from` that has a
- * `node_modules`, else `.cache/office-zones/access-paths/...` in `from`.
+ * `node_modules` (see {@link projectCacheDir}).
  */
 export function defaultEngineCacheDir(from: string, engine: string): string {
-  const leaf = path.join('office-zones', 'access-paths', engine.slice(0, 16));
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'node_modules')))
-      return path.join(dir, 'node_modules', '.cache', leaf);
-    if (path.dirname(dir) === dir) return path.join(path.resolve(from), '.cache', leaf);
-  }
+  return projectCacheDir(from, 'access-paths', engine.slice(0, 16));
 }

@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cachesOff, projectCacheDir } from '../../../constructs/shared/cache-dir';
 
 /** What {@link layoutSvg} returns. */
 export interface GraphvizLayout {
@@ -17,10 +20,43 @@ export interface GraphvizLayout {
  * synchronous (they run after `app.synth()` in bin/app.ts and in library users' apps), so the
  * layout runs in a child Node.js process (`graphviz-layout.mjs`), all graphs in one call.
  *
+ * A layout is decided by the DOT sources and the Graphviz build alone, so it is kept in
+ * `node_modules/.cache/office-zones/graphviz/` under the SHA-256 digest of the sources, the
+ * layout script and the installed package (DEC-040): a synth whose pictures did not change reads
+ * the SVGs instead of starting Graphviz. The folder keeps the newest {@link LAYOUTS_KEPT} layouts;
+ * one that cannot be read or written is laid out again.
+ *
+ * @param cacheDir where layouts are kept; `false` lays out every time
+ *   (default: {@link projectCacheDir} of the working directory, or `false` when
+ *   `OFFICE_ZONES_CACHE=off`)
+ * @throws Error when Graphviz fails on a source (its message) or takes over five minutes
  * @see https://graphviz.org/doc/info/lang.html
  */
-export function layoutSvg(dots: readonly string[]): GraphvizLayout {
+export function layoutSvg(
+  dots: readonly string[],
+  cacheDir: string | false = cachesOff() ? false : projectCacheDir(process.cwd(), 'graphviz'),
+): GraphvizLayout {
   const script = path.join(__dirname, 'graphviz-layout.mjs');
+  const file = cacheDir && path.join(cacheDir, `${layoutKey(script, dots)}.json`);
+  if (file) {
+    try {
+      const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as GraphvizLayout;
+      const now = new Date();
+      fs.utimesSync(file, now, now); // the newest kept are the last used
+      return kept;
+    } catch {
+      // not laid out before, or cut short: lay it out
+    }
+  }
+  const layout = runGraphviz(script, dots);
+  if (file && cacheDir) keepLayout(cacheDir, file, layout);
+  return layout;
+}
+
+/** The most layouts the cache folder keeps (the newest by modification time). */
+export const LAYOUTS_KEPT = 32;
+
+function runGraphviz(script: string, dots: readonly string[]): GraphvizLayout {
   const result = spawnSync(process.execPath, [script], {
     input: JSON.stringify(dots),
     encoding: 'utf8',
@@ -33,4 +69,39 @@ export function layoutSvg(dots: readonly string[]): GraphvizLayout {
     throw new Error(`Graphviz could not lay out the architecture picture: ${result.stderr.trim()}`);
   }
   return JSON.parse(result.stdout) as GraphvizLayout;
+}
+
+/** The digest of what decides a layout: the sources, the layout script and the Graphviz package. */
+function layoutKey(script: string, dots: readonly string[]): string {
+  const hash = createHash('sha256').update(fs.readFileSync(script)).update(JSON.stringify(dots));
+  const pkg = graphvizPackageJson(script);
+  hash.update(pkg ? fs.readFileSync(pkg) : 'no package.json');
+  return hash.digest('hex');
+}
+
+/** `@hpcc-js/wasm-graphviz/package.json` as Node.js resolves the package from the script. */
+function graphvizPackageJson(script: string): string | undefined {
+  for (let dir = path.dirname(script); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'node_modules', '@hpcc-js', 'wasm-graphviz', 'package.json');
+    if (fs.existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** Writes a layout through a rename and keeps the newest {@link LAYOUTS_KEPT}; best effort. */
+function keepLayout(dir: string, file: string, layout: GraphvizLayout): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(layout));
+    fs.renameSync(tmp, file);
+    const kept = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const { f } of kept.slice(LAYOUTS_KEPT)) fs.rmSync(path.join(dir, f), { force: true });
+  } catch {
+    // A read-only or full disk: the next synth lays out again.
+  }
 }

@@ -9,7 +9,7 @@ import {
   isPrebundled,
   prebundledDir,
 } from '../../../constructs/shared/handler-bundle';
-import { errorOf } from '../../helpers';
+import { errorOf, withCachesOff } from '../../helpers';
 
 describe('handler bundles', () => {
   let dir: string;
@@ -45,6 +45,12 @@ describe('handler bundles', () => {
     expect(cachedBundle(entry, out('a'), options())).toBe(false);
     expect(cachedBundle(entry, out('b'), options())).toBe(true);
     expect(read(out('b'))).toBe(read(out('a')));
+  });
+
+  test('bundles every time when OFFICE_ZONES_CACHE=off', () => {
+    cachedBundle(entry, out('a'), options());
+    withCachesOff(() => expect(cachedBundle(entry, out('b'), options())).toBe(false));
+    expect(cachedBundle(entry, out('c'), options())).toBe(true);
   });
 
   test('bundles again when a file the handler imports changed', () => {

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CACHE_SWITCH } from '../../../constructs/shared/cache-dir';
 import {
-  CACHE_SWITCH,
   defaultEngineCacheDir,
   engineDigest,
   openEngineCache,
@@ -14,6 +14,7 @@ import {
   type EngineRequest,
   type EngineResult,
 } from '../../../policies/access-paths/engine';
+import { withCachesOff } from '../../helpers';
 
 const RUNNER = path.join(__dirname, '../../../policies/access-paths/engine-runner.js');
 const entry = require.resolve(ENGINE_PACKAGE);
@@ -128,14 +129,8 @@ describe('the engine cache', () => {
   });
 
   it(`is off when ${CACHE_SWITCH}=off`, () => {
-    const saved = process.env[CACHE_SWITCH];
-    process.env[CACHE_SWITCH] = 'off';
-    try {
-      expect(openEngineCache(dir)).toBeUndefined();
-    } finally {
-      if (saved === undefined) delete process.env[CACHE_SWITCH];
-      else process.env[CACHE_SWITCH] = saved;
-    }
+    withCachesOff(() => expect(openEngineCache(dir)).toBeUndefined());
+    expect(openEngineCache(dir)).toBeDefined();
   });
 
   it('changes its digest with the runner or any @cloud-copilot package version', () => {

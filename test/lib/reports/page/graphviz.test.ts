@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LAYOUTS_KEPT, layoutSvg } from '../../../../lib/reports/page/graphviz';
+import { projectCacheDir } from '../../../../constructs/shared/cache-dir';
+import { withCachesOff } from '../../../helpers';
+
+const DOT = 'digraph { a -> b }';
+
+describe('Graphviz layouts', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-graphviz-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Marks every kept layout, so that a layout read from the cache shows the mark. */
+  const mark = () => {
+    for (const f of fs.readdirSync(dir)) {
+      const file = path.join(dir, f);
+      const kept = JSON.parse(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, JSON.stringify({ ...kept, svgs: ['<svg>marked</svg>'] }));
+    }
+  };
+
+  test('lays out each source as SVG and keeps the layout under the digest of its sources', () => {
+    const layout = layoutSvg([DOT, 'digraph { c }'], dir);
+    expect(layout.version).toMatch(/^\d+\.\d+/);
+    expect(layout.svgs).toHaveLength(2);
+    expect(layout.svgs[0]).toContain('<svg');
+    expect(fs.readdirSync(dir)).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.json$/)]);
+    expect(layoutSvg([DOT, 'digraph { c }'], false)).toEqual(layout);
+  });
+
+  test('reads a kept layout only for the very same sources', () => {
+    layoutSvg([DOT], dir);
+    mark();
+    expect(layoutSvg([DOT], dir).svgs).toEqual(['<svg>marked</svg>']);
+    expect(layoutSvg(['digraph { a -> c }'], dir).svgs[0]).toContain('<svg');
+    expect(layoutSvg([DOT], false).svgs[0]).not.toContain('marked');
+  });
+
+  test('lays out again when the kept layout is cut short, or when OFFICE_ZONES_CACHE=off', () => {
+    layoutSvg([DOT], dir);
+    const [file] = fs.readdirSync(dir);
+    fs.writeFileSync(path.join(dir, file), '{"version":');
+    expect(layoutSvg([DOT], dir).svgs[0]).toContain('<svg');
+    mark();
+    const saved = process.cwd();
+    process.chdir(dir); // the default folder is the working directory's project cache
+    try {
+      const defaultDir = projectCacheDir(dir, 'graphviz');
+      layoutSvg([DOT]);
+      expect(fs.readdirSync(defaultDir)).toHaveLength(1);
+      withCachesOff(() => {
+        fs.rmSync(defaultDir, { recursive: true });
+        layoutSvg([DOT]);
+        expect(fs.existsSync(defaultDir)).toBe(false);
+      });
+    } finally {
+      process.chdir(saved);
+    }
+  });
+
+  test(`keeps the newest ${LAYOUTS_KEPT} layouts`, () => {
+    const sources = Array.from({ length: LAYOUTS_KEPT + 2 }, (_, i) => `digraph { n${i} }`);
+    // One call per source would start Graphviz each time; kept layouts are written the same way.
+    for (const [i, dot] of sources.entries()) {
+      const file = path.join(dir, `${String(i).padStart(64, '0')}.json`);
+      fs.writeFileSync(file, JSON.stringify({ version: 'x', svgs: [dot] }));
+      const t = new Date(Date.now() - (sources.length - i) * 1000);
+      fs.utimesSync(file, t, t);
+    }
+    layoutSvg([DOT], dir);
+    const left = fs.readdirSync(dir);
+    expect(left).toHaveLength(LAYOUTS_KEPT);
+    expect(left).not.toContain(`${String(0).padStart(64, '0')}.json`);
+    expect(left).not.toContain(`${String(1).padStart(64, '0')}.json`);
+    expect(left).not.toContain(`${String(2).padStart(64, '0')}.json`);
+  });
+});
