@@ -11,39 +11,16 @@ import {
 import {
   ENGINE_PACKAGE,
   runInChild,
-  type EngineRequest,
   type EngineResult,
 } from '../../../policies/access-paths/engine';
+import { allowAll, queueRequest } from './support';
 import { withCachesOff } from '../../helpers';
 
 const RUNNER = path.join(__dirname, '../../../policies/access-paths/engine-runner.js');
 const entry = require.resolve(ENGINE_PACKAGE);
 
-const policy = (action: string) => ({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
-});
-
-function request(role: string, action: string, granted: string): EngineRequest {
-  return {
-    simulation: {
-      request: {
-        principal: `arn:aws:iam::111111111111:role/${role}`,
-        action,
-        resource: {
-          resource: 'arn:aws:sqs:eu-west-1:111111111111:queue',
-          accountId: '111111111111',
-        },
-        contextVariables: { 'aws:SecureTransport': 'true' },
-      },
-      identityPolicies: [{ name: 'inline', policy: policy(granted) }],
-      serviceControlPolicies: [
-        { orgIdentifier: 'r-root', policies: [{ name: 'full', policy: policy('*') }] },
-      ],
-      resourceControlPolicies: [],
-    },
-  };
-}
+const request = (role: string, action: string, granted: string) =>
+  queueRequest(role, action, allowAll(granted));
 
 const decisions = (answers: EngineResult[]) => answers.map((a) => a.decision);
 const entries = (dir: string) =>

@@ -1,39 +1,13 @@
 import * as path from 'node:path';
-import { ENGINE_PACKAGE, type EngineRequest } from '../../../policies/access-paths/engine';
+import { ENGINE_PACKAGE } from '../../../policies/access-paths/engine';
+import { allowAll, queueRequest } from './support';
 
 const runner = require(path.join(__dirname, '../../../policies/access-paths/engine-runner.js'));
 const entry = require.resolve(ENGINE_PACKAGE);
 
-const admin = {
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-};
-const readOnly = {
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: 'sqs:ReceiveMessage', Resource: '*' }],
-};
-
-function request(role: string, action: string, policy: object): EngineRequest {
-  return {
-    simulation: {
-      request: {
-        principal: `arn:aws:iam::111111111111:role/${role}`,
-        action,
-        resource: {
-          resource: 'arn:aws:sqs:eu-west-1:111111111111:queue',
-          accountId: '111111111111',
-        },
-        contextVariables: { 'aws:SecureTransport': 'true' },
-      },
-      // Copies, as the evaluation builds them: packing finds equal documents by their text.
-      identityPolicies: [{ name: 'inline', policy: JSON.parse(JSON.stringify(policy)) }],
-      serviceControlPolicies: [
-        { orgIdentifier: 'r-root', policies: [{ name: 'full', policy: admin }] },
-      ],
-      resourceControlPolicies: [],
-    },
-  };
-}
+const admin = allowAll('*');
+const readOnly = allowAll('sqs:ReceiveMessage');
+const request = queueRequest;
 
 const REQUESTS = [
   request('a', 'sqs:SendMessage', admin),

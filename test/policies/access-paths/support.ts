@@ -1,5 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { loadIamSimulateInProcess } from '../../../policies/access-paths/engine';
+import {
+  type EngineRequest,
+  loadIamSimulateInProcess,
+} from '../../../policies/access-paths/engine';
 import { evaluateAccessPathsAsync } from '../../../policies/access-paths/evaluate';
 import type {
   AccessPathReport,
@@ -76,4 +79,32 @@ export function decisions(paths: readonly AccessPathResult[]): string[] {
 
 export function stack(app: App, id: string): Stack {
   return new Stack(app, id);
+}
+
+/** A policy document that allows `action` on every resource. */
+export function allowAll(action: string) {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] };
+}
+
+/**
+ * One engine request: a role of the test account calling `action` on a queue, with `policy` as its
+ * only identity policy, under the full-access SCP. Each call builds new objects, as the evaluation
+ * does: packing finds equal documents by their text.
+ */
+export function queueRequest(role: string, action: string, policy: object): EngineRequest {
+  return {
+    simulation: {
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:role/${role}`,
+        action,
+        resource: { resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:queue`, accountId: ACCOUNT },
+        contextVariables: { 'aws:SecureTransport': 'true' },
+      },
+      identityPolicies: [{ name: 'inline', policy: JSON.parse(JSON.stringify(policy)) }],
+      serviceControlPolicies: [
+        { orgIdentifier: 'r-root', policies: [{ name: 'full', policy: allowAll('*') }] },
+      ],
+      resourceControlPolicies: [],
+    },
+  };
 }
