@@ -18,7 +18,11 @@ import type { EngineResult } from './engine';
  * The cache is a folder of 256 shard files (a JSON object each, by the first two hex digits of the
  * key), written whole through a temporary file and a rename, so that concurrent synths (test
  * workers, two terminals) can only lose each other's new entries, never corrupt a shard. A shard
- * keeps its newest {@link SHARD_LIMIT} entries.
+ * keeps its newest {@link SHARD_LIMIT} entries (by when they were written: a hit does not renew
+ * an entry), and the folder of an engine that is no longer installed is removed
+ * ({@link pruneOtherEngines}). The engine is known by its packages' versions, not their files: an
+ * engine patched in place under the same version (`npm link`, `patch-package`) needs
+ * `OFFICE_ZONES_CACHE=off` or the folder removed.
  */
 export interface EngineCache {
   /** Where the shards are. */
@@ -29,8 +33,11 @@ export interface EngineCache {
   put(entries: ReadonlyArray<readonly [string, EngineResult]>): void;
 }
 
-/** The most entries one shard keeps: 256 shards hold up to 131,072 answers (about 40 MB). */
-export const SHARD_LIMIT = 512;
+/**
+ * The most entries one shard keeps: 256 shards hold up to 65,536 answers (about 28 MB at some
+ * 420 bytes each), twice the distinct requests of 400 products with 10 capabilities.
+ */
+export const SHARD_LIMIT = 256;
 
 /**
  * The digest of the code that answers requests: `engine-runner.js` and the name and version of
@@ -52,8 +59,11 @@ export function engineDigest(entry: string, runner: string): string {
 }
 
 /**
- * The key of each distinct packed request: the digest of the engine, the request with its policy
- * references, and the digests of the policy documents those references name, in order.
+ * The key of each distinct packed request: the digest of the engine and of the request with each
+ * policy reference replaced by the digest of the document it names. A packed request names its
+ * policies by their place in this synth's table, which moves when another request brings a new
+ * document (adding a product); the document's digest does not, so a request whose every byte is
+ * unchanged keeps its key whatever else the synth asks.
  *
  * @param policies the packed table of distinct policy documents (engine-runner.js `pack`)
  * @param simulations the packed distinct requests, each naming policies by index
@@ -63,32 +73,43 @@ export function requestKeys(
   policies: readonly unknown[],
   simulations: readonly unknown[],
 ): string[] {
-  const policyDigests = policies.map((p) =>
-    createHash('sha256').update(JSON.stringify(p)).digest('hex'),
+  const digests = policies.map((p) => createHash('sha256').update(JSON.stringify(p)).digest('hex'));
+  return simulations.map((s) =>
+    createHash('sha256')
+      .update(engine)
+      .update('\n')
+      .update(JSON.stringify(withPolicyDigests(s as PackedSimulation, digests)))
+      .digest('hex'),
   );
-  return simulations.map((s) => {
-    const hash = createHash('sha256').update(engine).update('\n').update(JSON.stringify(s));
-    for (const i of policyIndices(s)) hash.update(`\n${policyDigests[i]}`);
-    return hash.digest('hex');
-  });
 }
 
-/** The policy indices a packed request names, in a fixed order. */
-function policyIndices(simulation: unknown): number[] {
-  const s = simulation as {
-    identityPolicies?: { policy: number }[];
-    serviceControlPolicies?: { policies: { policy: number }[] }[];
-    resourceControlPolicies?: { policies: { policy: number }[] }[];
-    resourcePolicy?: number;
-    permissionBoundaryPolicies?: { policy: number }[];
+/** The fields of a packed request that name policy documents by their place in the table. */
+interface PackedSimulation {
+  readonly identityPolicies?: readonly { readonly policy: number }[];
+  readonly serviceControlPolicies?: readonly {
+    readonly policies: readonly { readonly policy: number }[];
+  }[];
+  readonly resourceControlPolicies?: readonly {
+    readonly policies: readonly { readonly policy: number }[];
+  }[];
+  readonly resourcePolicy?: number;
+  readonly permissionBoundaryPolicies?: readonly { readonly policy: number }[];
+}
+
+/** A packed request with the digest of each document it names in place of its index. */
+function withPolicyDigests(s: PackedSimulation, digests: readonly string[]): unknown {
+  const named = (list: PackedSimulation['identityPolicies']) =>
+    list?.map((p) => ({ ...p, policy: digests[p.policy] }));
+  const orgs = (list: PackedSimulation['serviceControlPolicies']) =>
+    list?.map((o) => ({ ...o, policies: named(o.policies) }));
+  return {
+    ...s,
+    identityPolicies: named(s.identityPolicies),
+    serviceControlPolicies: orgs(s.serviceControlPolicies),
+    resourceControlPolicies: orgs(s.resourceControlPolicies),
+    resourcePolicy: s.resourcePolicy === undefined ? undefined : digests[s.resourcePolicy],
+    permissionBoundaryPolicies: named(s.permissionBoundaryPolicies),
   };
-  return [
-    ...(s.identityPolicies ?? []).map((p) => p.policy),
-    ...(s.serviceControlPolicies ?? []).flatMap((o) => o.policies.map((p) => p.policy)),
-    ...(s.resourceControlPolicies ?? []).flatMap((o) => o.policies.map((p) => p.policy)),
-    ...(s.resourcePolicy !== undefined ? [s.resourcePolicy] : []),
-    ...(s.permissionBoundaryPolicies ?? []).map((p) => p.policy),
-  ];
 }
 
 /**
@@ -116,7 +137,9 @@ export function openEngineCache(dir: string): EngineCache | undefined {
         const shard = key.slice(0, 2);
         let entries = shards.get(shard);
         if (!entries) shards.set(shard, (entries = read(shard)));
-        return Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : undefined;
+        const kept = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : undefined;
+        // Anything but an answer's shape (a hand-edited or foreign file) is a miss.
+        return kept && typeof kept === 'object' && Array.isArray(kept.reasons) ? kept : undefined;
       });
     },
     put(entries) {
@@ -142,6 +165,23 @@ export function openEngineCache(dir: string): EngineCache | undefined {
       }
     },
   };
+}
+
+/**
+ * Removes the folders of other engines beside `dir` (`access-paths/<digest>`): a new engine,
+ * IAM data release or runner makes a new folder, and the old one's answers are never read again.
+ * Does nothing unless `dir`'s parent is named `access-paths`; best effort.
+ */
+export function pruneOtherEngines(dir: string): void {
+  const parent = path.dirname(dir);
+  if (path.basename(parent) !== 'access-paths') return;
+  try {
+    for (const name of fs.readdirSync(parent))
+      if (/^[0-9a-f]{16}$/.test(name) && name !== path.basename(dir))
+        fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  } catch {
+    // nothing to prune, or not ours to remove
+  }
 }
 
 /**

@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cachesOff } from '../../constructs/shared/cache-dir';
 import {
   defaultEngineCacheDir,
   EngineCache,
   engineDigest,
   openEngineCache,
+  pruneOtherEngines,
   requestKeys,
 } from './engine-cache';
 
@@ -76,12 +78,9 @@ export const loadIamSimulate: EngineLoader = () => {
     version,
     evaluate: (requests) => {
       const digest = engineDigest(entry, RUNNER);
-      return runInChild(
-        entry,
-        requests,
-        openEngineCache(defaultEngineCacheDir(process.cwd(), digest)),
-        digest,
-      );
+      const dir = defaultEngineCacheDir(process.cwd(), digest);
+      if (!cachesOff()) pruneOtherEngines(dir);
+      return runInChild(entry, requests, openEngineCache(dir), digest);
     },
   };
 };

@@ -40,10 +40,18 @@ export function layoutSvg(
   const file = cacheDir && path.join(cacheDir, `${layoutKey(script, dots)}.json`);
   if (file) {
     try {
-      const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as GraphvizLayout;
-      const now = new Date();
-      fs.utimesSync(file, now, now); // the newest kept are the last used
-      return kept;
+      const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<GraphvizLayout> | null;
+      // Anything but a layout of these very sources (a hand-edited file) is laid out again.
+      if (
+        typeof kept?.version === 'string' &&
+        Array.isArray(kept.svgs) &&
+        kept.svgs.length === dots.length &&
+        kept.svgs.every((svg) => typeof svg === 'string')
+      ) {
+        const now = new Date();
+        fs.utimesSync(file, now, now); // the newest kept are the last used
+        return kept as GraphvizLayout;
+      }
     } catch {
       // not laid out before, or cut short: lay it out
     }

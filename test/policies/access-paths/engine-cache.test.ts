@@ -6,6 +6,7 @@ import {
   defaultEngineCacheDir,
   engineDigest,
   openEngineCache,
+  pruneOtherEngines,
   SHARD_LIMIT,
 } from '../../../policies/access-paths/engine-cache';
 import {
@@ -28,6 +29,16 @@ const entries = (dir: string) =>
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .flatMap((f) => Object.keys(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))));
+
+/** Marks every kept answer: a request answered from the cache shows the mark. */
+function mark(dir: string) {
+  for (const shard of fs.readdirSync(dir)) {
+    const file = path.join(dir, shard);
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const key of Object.keys(stored)) stored[key] = { ...stored[key], reasons: ['marked'] };
+    fs.writeFileSync(file, JSON.stringify(stored));
+  }
+}
 
 describe('the engine cache', () => {
   let dir: string;
@@ -53,12 +64,7 @@ describe('the engine cache', () => {
   it('answers a request from the cache only when not one byte of what decides it has changed', () => {
     const kept = request('a', 'sqs:SendMessage', 'sqs:SendMessage');
     runInChild(entry, [kept], openEngineCache(dir), digest);
-    // Mark the kept answer: a request answered from the cache shows the mark.
-    const [shard] = fs.readdirSync(dir);
-    const file = path.join(dir, shard);
-    const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
-    for (const key of Object.keys(stored)) stored[key] = { ...stored[key], reasons: ['marked'] };
-    fs.writeFileSync(file, JSON.stringify(stored));
+    mark(dir);
 
     const again = runInChild(entry, [kept], openEngineCache(dir), digest);
     expect(again[0].reasons).toEqual(['marked']);
@@ -77,6 +83,41 @@ describe('the engine cache', () => {
     expect(
       runInChild(entry, [kept], openEngineCache(dir), `${digest}-other`)[0].reasons,
     ).not.toEqual(['marked']);
+  });
+
+  it('keeps the key of a request when another request of the synth brings new policies (adding a product)', () => {
+    const kept = request('a', 'sqs:SendMessage', 'sqs:SendMessage');
+    runInChild(entry, [kept], openEngineCache(dir), digest);
+    expect(entries(dir)).toHaveLength(1);
+    mark(dir);
+    // A new request first, with a policy document of its own: `kept`'s policies move in the
+    // packed table, and its answer still comes from the cache.
+    const added = request('new', 'sqs:ReceiveMessage', 'sqs:ReceiveMessage');
+    const answers = runInChild(entry, [added, kept], openEngineCache(dir), digest);
+    expect(answers[0].reasons).not.toEqual(['marked']);
+    expect(answers[1].reasons).toEqual(['marked']);
+    expect(entries(dir)).toHaveLength(2);
+  });
+
+  it('reads an entry of any other shape as a miss', () => {
+    const cache = openEngineCache(dir)!;
+    const key = 'cd'.repeat(32);
+    fs.writeFileSync(path.join(dir, 'cd.json'), JSON.stringify({ [key]: null }));
+    expect(cache.get([key])).toEqual([undefined]);
+    fs.writeFileSync(path.join(dir, 'cd.json'), JSON.stringify({ [key]: { decision: 'Allowed' } }));
+    expect(cache.get([key])).toEqual([undefined]);
+  });
+
+  it('removes the folders of other engines beside its own, and nothing else', () => {
+    const root = path.join(dir, 'access-paths');
+    for (const name of ['0123456789abcdef', 'fedcba9876543210', 'notes'])
+      fs.mkdirSync(path.join(root, name), { recursive: true });
+    pruneOtherEngines(path.join(root, '0123456789abcdef'));
+    expect(fs.readdirSync(root).sort()).toEqual(['0123456789abcdef', 'notes']);
+    // Outside an access-paths folder (a temporary folder, say), nothing is removed.
+    fs.mkdirSync(path.join(dir, 'aaaaaaaaaaaaaaaa'));
+    pruneOtherEngines(path.join(dir, '0123456789abcdef'));
+    expect(fs.existsSync(path.join(dir, 'aaaaaaaaaaaaaaaa'))).toBe(true);
   });
 
   it('keeps no answer the engine gave as an error', () => {

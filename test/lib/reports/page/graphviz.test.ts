@@ -19,7 +19,8 @@ describe('Graphviz layouts', () => {
     for (const f of fs.readdirSync(dir)) {
       const file = path.join(dir, f);
       const kept = JSON.parse(fs.readFileSync(file, 'utf8'));
-      fs.writeFileSync(file, JSON.stringify({ ...kept, svgs: ['<svg>marked</svg>'] }));
+      const svgs = kept.svgs.map(() => '<svg>marked</svg>');
+      fs.writeFileSync(file, JSON.stringify({ ...kept, svgs }));
     }
   };
 
@@ -32,10 +33,13 @@ describe('Graphviz layouts', () => {
     expect(fs.readdirSync(dir)).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.json$/)]);
     expect(layoutSvg(sources, dir)).toEqual(layout);
     mark();
-    expect(layoutSvg(sources, dir).svgs).toEqual(['<svg>marked</svg>']);
+    expect(layoutSvg(sources, dir).svgs).toEqual(['<svg>marked</svg>', '<svg>marked</svg>']);
     // Other sources are laid out; so is a layout cut short.
     expect(layoutSvg([DOT], dir).svgs[0]).toContain('<svg');
     for (const f of fs.readdirSync(dir)) fs.writeFileSync(path.join(dir, f), '{"version":');
+    expect(layoutSvg(sources, dir)).toEqual(layout);
+    // So is a kept file of another shape.
+    for (const f of fs.readdirSync(dir)) fs.writeFileSync(path.join(dir, f), 'null');
     expect(layoutSvg(sources, dir)).toEqual(layout);
   });
 
