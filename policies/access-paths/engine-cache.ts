@@ -27,6 +27,10 @@ import type { EngineResult } from './engine';
 export interface EngineCache {
   /** Where the shards are. */
   readonly dir: string;
+  /** The digest of the engine whose answers these are ({@link engineDigest}). */
+  readonly engine: string;
+  /** The key of each distinct packed request ({@link requestKeys} for this engine). */
+  keys(policies: readonly unknown[], simulations: readonly unknown[]): string[];
   /** The answer kept for each key, or undefined; reads each shard once. */
   get(keys: readonly string[]): (EngineResult | undefined)[];
   /** Keeps answers (not errors); best effort: a folder that cannot be written keeps nothing. */
@@ -113,12 +117,13 @@ function withPolicyDigests(s: PackedSimulation, digests: readonly string[]): unk
 }
 
 /**
- * The cache in `dir`, or undefined when `OFFICE_ZONES_CACHE=off`.
+ * The cache of an engine's answers in `dir`, or undefined when `OFFICE_ZONES_CACHE=off`.
  *
  * @param dir e.g. `node_modules/.cache/office-zones/access-paths/<engine digest>` (see
  *   {@link defaultEngineCacheDir})
+ * @param engine the engine's digest ({@link engineDigest}), part of every key
  */
-export function openEngineCache(dir: string): EngineCache | undefined {
+export function openEngineCache(dir: string, engine: string): EngineCache | undefined {
   if (cachesOff()) return undefined;
   const shardFile = (shard: string) => path.join(dir, `${shard}.json`);
   const read = (shard: string): Record<string, EngineResult> => {
@@ -131,6 +136,8 @@ export function openEngineCache(dir: string): EngineCache | undefined {
   };
   return {
     dir,
+    engine,
+    keys: (policies, simulations) => requestKeys(engine, policies, simulations),
     get(keys) {
       const shards = new Map<string, Record<string, EngineResult>>();
       return keys.map((key) => {

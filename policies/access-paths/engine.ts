@@ -8,7 +8,6 @@ import {
   engineDigest,
   openEngineCache,
   pruneOtherEngines,
-  requestKeys,
 } from './engine-cache';
 
 /** The engine's package: AGPL-3.0-or-later, so Office Zones loads it only when it is installed. */
@@ -80,7 +79,7 @@ export const loadIamSimulate: EngineLoader = () => {
       const digest = engineDigest(entry, RUNNER);
       const dir = defaultEngineCacheDir(process.cwd(), digest);
       if (!cachesOff()) pruneOtherEngines(dir);
-      return runInChild(entry, requests, openEngineCache(dir), digest);
+      return runInChild(entry, requests, openEngineCache(dir, digest));
     },
   };
 };
@@ -153,13 +152,12 @@ export function runInChild(
   entry: string,
   requests: readonly EngineRequest[],
   cache?: EngineCache,
-  digest = '',
 ): EngineResult[] {
   if (requests.length === 0) return [];
   // Each policy document and each distinct request crosses the process boundary once: the
   // requests of a large blueprint repeat a few hundred documents some ten thousand times.
   const { index, policies, simulations } = pack(requests);
-  const keys = cache ? requestKeys(digest, policies, simulations) : [];
+  const keys = cache ? cache.keys(policies, simulations) : [];
   const kept = cache ? cache.get(keys) : simulations.map(() => undefined);
   const missing = simulations.flatMap((_, i) => (kept[i] === undefined ? [i] : []));
   const fresh = askEngine(entry, {

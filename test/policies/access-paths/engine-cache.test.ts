@@ -54,19 +54,19 @@ describe('the engine cache', () => {
       request('b', 'sqs:SendMessage', 'sqs:ReceiveMessage'),
       request('a', 'sqs:SendMessage', 'sqs:SendMessage'),
     ];
-    const cold = runInChild(entry, requests, openEngineCache(dir), digest);
+    const cold = runInChild(entry, requests, openEngineCache(dir, digest));
     expect(decisions(cold)).toEqual(['Allowed', 'ImplicitlyDenied', 'Allowed']);
     expect(entries(dir)).toHaveLength(2);
     expect(runInChild(entry, requests)).toEqual(cold);
-    expect(runInChild(entry, requests, openEngineCache(dir), digest)).toEqual(cold);
+    expect(runInChild(entry, requests, openEngineCache(dir, digest))).toEqual(cold);
   });
 
   it('answers a request from the cache only when not one byte of what decides it has changed', () => {
     const kept = request('a', 'sqs:SendMessage', 'sqs:SendMessage');
-    runInChild(entry, [kept], openEngineCache(dir), digest);
+    runInChild(entry, [kept], openEngineCache(dir, digest));
     mark(dir);
 
-    const again = runInChild(entry, [kept], openEngineCache(dir), digest);
+    const again = runInChild(entry, [kept], openEngineCache(dir, digest));
     expect(again[0].reasons).toEqual(['marked']);
     // Another principal, action, policy document, context value or engine: the engine answers.
     const changed = [
@@ -77,30 +77,30 @@ describe('the engine cache', () => {
     const context = request('a', 'sqs:SendMessage', 'sqs:SendMessage');
     (context.simulation as any).request.contextVariables['aws:SecureTransport'] = 'false';
     for (const r of [...changed, context])
-      expect(runInChild(entry, [r], openEngineCache(dir), digest)[0].reasons).not.toEqual([
+      expect(runInChild(entry, [r], openEngineCache(dir, digest))[0].reasons).not.toEqual([
         'marked',
       ]);
     expect(
-      runInChild(entry, [kept], openEngineCache(dir), `${digest}-other`)[0].reasons,
+      runInChild(entry, [kept], openEngineCache(dir, `${digest}-other`))[0].reasons,
     ).not.toEqual(['marked']);
   });
 
   it('keeps the key of a request when another request of the synth brings new policies (adding a product)', () => {
     const kept = request('a', 'sqs:SendMessage', 'sqs:SendMessage');
-    runInChild(entry, [kept], openEngineCache(dir), digest);
+    runInChild(entry, [kept], openEngineCache(dir, digest));
     expect(entries(dir)).toHaveLength(1);
     mark(dir);
     // A new request first, with a policy document of its own: `kept`'s policies move in the
     // packed table, and its answer still comes from the cache.
     const added = request('new', 'sqs:ReceiveMessage', 'sqs:ReceiveMessage');
-    const answers = runInChild(entry, [added, kept], openEngineCache(dir), digest);
+    const answers = runInChild(entry, [added, kept], openEngineCache(dir, digest));
     expect(answers[0].reasons).not.toEqual(['marked']);
     expect(answers[1].reasons).toEqual(['marked']);
     expect(entries(dir)).toHaveLength(2);
   });
 
   it('reads an entry of any other shape as a miss', () => {
-    const cache = openEngineCache(dir)!;
+    const cache = openEngineCache(dir, digest)!;
     const key = 'cd'.repeat(32);
     fs.writeFileSync(path.join(dir, 'cd.json'), JSON.stringify({ [key]: null }));
     expect(cache.get([key])).toEqual([undefined]);
@@ -122,13 +122,13 @@ describe('the engine cache', () => {
 
   it('keeps no answer the engine gave as an error', () => {
     const invalid = request('a', 'sqs:NoSuchAction', 'sqs:SendMessage');
-    const [answer] = runInChild(entry, [invalid], openEngineCache(dir), digest);
+    const [answer] = runInChild(entry, [invalid], openEngineCache(dir, digest));
     expect(answer.error).toMatch(/.+/);
     expect(fs.existsSync(dir) ? entries(dir) : []).toEqual([]);
   });
 
   it('reads a shard cut short by a crash as a miss and writes it anew', () => {
-    const cache = openEngineCache(dir)!;
+    const cache = openEngineCache(dir, digest)!;
     const key = 'ab'.repeat(32);
     fs.writeFileSync(path.join(dir, 'ab.json'), '{"abab');
     expect(cache.get([key])).toEqual([undefined]);
@@ -137,7 +137,7 @@ describe('the engine cache', () => {
   });
 
   it(`keeps the newest ${SHARD_LIMIT} answers of a shard`, () => {
-    const cache = openEngineCache(dir)!;
+    const cache = openEngineCache(dir, digest)!;
     const keys = Array.from(
       { length: SHARD_LIMIT + 10 },
       (_, i) => `00${String(i).padStart(62, '0')}`,
@@ -147,8 +147,8 @@ describe('the engine cache', () => {
   });
 
   it(`is off when ${CACHE_SWITCH}=off`, () => {
-    withCachesOff(() => expect(openEngineCache(dir)).toBeUndefined());
-    expect(openEngineCache(dir)).toBeDefined();
+    withCachesOff(() => expect(openEngineCache(dir, digest)).toBeUndefined());
+    expect(openEngineCache(dir, digest)).toBeDefined();
   });
 
   it('changes its digest with the runner or any @cloud-copilot package version', () => {

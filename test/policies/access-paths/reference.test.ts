@@ -70,8 +70,8 @@ describe.each([
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-engine-cache-'));
       try {
         const engine = runInChild(entry, plan.requests);
-        const cold = runInChild(entry, plan.requests, openEngineCache(dir), digest);
-        const warm = runInChild(entry, plan.requests, openEngineCache(dir), digest);
+        const cold = runInChild(entry, plan.requests, openEngineCache(dir, digest));
+        const warm = runInChild(entry, plan.requests, openEngineCache(dir, digest));
         expect(cold).toEqual(engine);
         expect(warm).toEqual(engine);
         expect(engine.filter((a) => a.error)).toEqual([]);
