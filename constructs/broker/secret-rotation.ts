@@ -71,8 +71,14 @@ export class ClientSecretRotation extends Construct {
       environment: { USER_POOL_ID: props.userPool.userPoolId },
     }).function;
     this.role = role;
-    // Secrets Manager invokes the function for every secret on its schedule.
-    this.function.grantInvoke(new iam.ServicePrincipal('secretsmanager.amazonaws.com'));
+    // Secrets Manager invokes the function for every secret on its schedule, only for secrets of
+    // this account: AWS recommends aws:SourceAccount (not aws:SourceArn, which would tie the
+    // function to one secret) against the confused deputy.
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
+    this.function.addPermission('SecretsManagerInvoke', {
+      principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
+      sourceAccount: Stack.of(this).account,
+    });
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [

@@ -2,9 +2,14 @@ import type { AccessPathContext } from '../evaluate';
 import type { AccessPath } from '../model';
 import { AccessPathKind, asRole, encryptionKeyOf, idOf, keyPaths, stacksOf } from './shared';
 
+/** An account outside the enterprise, whose secrets must not reach a rotation function. */
+export const ANOTHER_ACCOUNT = '999999999999';
+
 /**
  * Secrets Manager invokes each secret's rotation function (as `secretsmanager.amazonaws.com`,
- * through the function's resource policy), and the function, as its role, reads, writes and
+ * through the function's resource policy, with `aws:SourceAccount` the secret's account, which
+ * AWS recommends the policy require against the confused deputy; so Secrets Manager rotating a
+ * secret of another account must not invoke it), and the function, as its role, reads, writes and
  * re-stages the secret (`GetSecretValue`, `PutSecretValue`, `DescribeSecret`,
  * `UpdateSecretVersionStage`) with `kms:Decrypt` and `kms:GenerateDataKey` on its key.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
@@ -29,7 +34,26 @@ export const secretRotation: AccessPathKind = {
         expect: 'allow',
         kind: 'SecretRotation',
         description: `Secrets Manager invokes ${fn.where} to rotate ${secret.where}`,
-        principal: { kind: 'service', service: 'secretsmanager.amazonaws.com' },
+        principal: {
+          kind: 'service',
+          service: 'secretsmanager.amazonaws.com',
+          sourceAccount: asm.accountOf(secret.stack),
+        },
+        action: 'lambda:InvokeFunction',
+        resource: fnArn,
+        stacks: stacksOf(schedule, fn),
+      });
+      out.push({
+        id: `${id}.invoke-for-another-account`,
+        phase: 'run',
+        expect: 'deny',
+        kind: 'SecretRotation',
+        description: `Secrets Manager rotating a secret of another account (${ANOTHER_ACCOUNT}) cannot invoke ${fn.where}`,
+        principal: {
+          kind: 'service',
+          service: 'secretsmanager.amazonaws.com',
+          sourceAccount: ANOTHER_ACCOUNT,
+        },
         action: 'lambda:InvokeFunction',
         resource: fnArn,
         stacks: stacksOf(schedule, fn),

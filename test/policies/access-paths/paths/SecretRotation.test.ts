@@ -6,8 +6,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { AccessPathReport } from '../../../../policies/access-paths/model';
 import { decisions, evaluate, newApp, ofKind } from '../support';
 
-/** A secret rotated by a function; `lockedOut` makes the secret deny writes to everyone. */
-function rotationApp(lockedOut: boolean) {
+/**
+ * A secret rotated by a function, as the broker's SecretRotation builds it: the function invokable
+ * by Secrets Manager for this account's secrets only (`sourceAccount: false` leaves that out, as
+ * aws-cdk-lib's own rotation schedule does); `lockedOut` makes the secret deny writes to everyone.
+ */
+function rotationApp({ lockedOut = false, sourceAccount = true } = {}) {
   const app = newApp();
   const stack = new Stack(app, 'Broker');
   const secret = new secretsmanager.Secret(stack, 'Credentials', {
@@ -18,8 +22,28 @@ function rotationApp(lockedOut: boolean) {
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => {}'),
   });
+  fn.addPermission('SecretsManagerInvoke', {
+    principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
+    ...(sourceAccount ? { sourceAccount: stack.account } : {}),
+  });
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ],
+      resources: [secret.secretArn],
+    }),
+  );
+  secret.encryptionKey!.grantEncryptDecrypt(fn);
   secret.addRotationSchedule('Rotation', {
-    rotationLambda: fn,
+    rotationLambda: lambda.Function.fromFunctionAttributes(stack, 'ByArn', {
+      functionArn: fn.functionArn,
+      sameEnvironment: true,
+      skipPermissions: true,
+    }),
     automaticallyAfter: Duration.days(30),
   });
   if (lockedOut)
@@ -37,14 +61,17 @@ function rotationApp(lockedOut: boolean) {
 describe('SecretRotation', () => {
   let good: AccessPathReport;
   let bad: AccessPathReport;
+  let anyAccount: AccessPathReport;
   beforeAll(async () => {
-    good = await evaluate(rotationApp(false), { Broker: 'integration' });
-    bad = await evaluate(rotationApp(true), { Broker: 'integration' });
+    good = await evaluate(rotationApp(), { Broker: 'integration' });
+    bad = await evaluate(rotationApp({ lockedOut: true }), { Broker: 'integration' });
+    anyAccount = await evaluate(rotationApp({ sourceAccount: false }), { Broker: 'integration' });
   });
 
   it('lets Secrets Manager invoke the rotation function and the function rotate the secret', () => {
     expect(decisions(ofKind(good, 'SecretRotation'))).toEqual([
       'run.rotation.broker.credentials.invoke Allowed',
+      'run.rotation.broker.credentials.invoke-for-another-account ImplicitlyDenied',
       'run.rotation.broker.credentials.getsecretvalue Allowed',
       'run.rotation.broker.credentials.putsecretvalue Allowed',
       'run.rotation.broker.credentials.describesecret Allowed',
@@ -57,6 +84,12 @@ describe('SecretRotation', () => {
   it('fails when the secret policy denies the rotation its write', () => {
     expect(decisions(ofKind(bad, 'SecretRotation').filter((p) => !p.pass))).toEqual([
       'run.rotation.broker.credentials.putsecretvalue ExplicitlyDenied',
+    ]);
+  });
+
+  it('fails when the function may be invoked for the secrets of any account (the confused deputy)', () => {
+    expect(decisions(ofKind(anyAccount, 'SecretRotation').filter((p) => !p.pass))).toEqual([
+      'run.rotation.broker.credentials.invoke-for-another-account Allowed',
     ]);
   });
 });
