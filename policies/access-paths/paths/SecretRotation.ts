@@ -2,6 +2,17 @@ import type { AccessPathContext } from '../evaluate';
 import type { AccessPath } from '../model';
 import { AccessPathKind, asRole, encryptionKeyOf, idOf, keyPaths, stacksOf } from './shared';
 
+/**
+ * What a rotation function does to its secret, in the order the paths list them.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
+ */
+export const ROTATION_SECRET_ACTIONS = [
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:UpdateSecretVersionStage',
+] as const;
+
 /** An account outside the enterprise, whose secrets must not reach a rotation function. */
 export const ANOTHER_ACCOUNT = '999999999999';
 
@@ -67,12 +78,7 @@ export const secretRotation: AccessPathKind = {
         description: `${fn.where} rotates ${secret.where}`,
         stacks: stacksOf(fn, secret),
       };
-      for (const action of [
-        'secretsmanager:GetSecretValue',
-        'secretsmanager:PutSecretValue',
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:UpdateSecretVersionStage',
-      ])
+      for (const action of ROTATION_SECRET_ACTIONS)
         out.push({
           ...base,
           id: `${id}.${action.split(':')[1].toLowerCase()}`,

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { AccessPathReport } from '../../../../policies/access-paths/model';
+import { ROTATION_SECRET_ACTIONS } from '../../../../policies/access-paths/paths/SecretRotation';
 import { decisions, evaluate, newApp, ofKind } from '../support';
 
 /**
@@ -28,12 +29,7 @@ function rotationApp({ lockedOut = false, sourceAccount = true } = {}) {
   });
   fn.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: [
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:GetSecretValue',
-        'secretsmanager:PutSecretValue',
-        'secretsmanager:UpdateSecretVersionStage',
-      ],
+      actions: [...ROTATION_SECRET_ACTIONS],
       resources: [secret.secretArn],
     }),
   );
