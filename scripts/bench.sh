@@ -5,7 +5,7 @@
 #   scripts/bench.sh products [runs] [counts]   the app alone (no CDK CLI, validation off, bundling on) for
 #                                               blueprints of <counts> products (default "1 50 200 400") and
 #                                               10 capabilities: seconds, peak memory, ratio, stacks, largest stack
-# Office Zones is timed cold (OFFICE_ZONES_CACHE=off: every handler bundled, every access path asked
+# Office Zones is timed cold (OFFICE_ZONES_CACHE=off: the app and every handler bundled, every access path asked
 # of the IAM engine, every picture laid out) and warm (after a synth of the same blueprint filled
 # node_modules/.cache/office-zones, as a user's next synth finds it; DEC-040).
 set -euo pipefail
@@ -17,20 +17,21 @@ counts="${2:-1 50 200 400}"
 bare="$(mktemp -d)"
 trap 'rm -rf "$bare"' EXIT
 
-# The bare app uses this project's node_modules and cdk.json flags, so only the app differs.
+# The bare app: one bucket in plain JavaScript, run by node as cdk.json runs Office Zones
+# (`node bin/app.js`), with this project's node_modules and cdk.json flags, so only the app differs.
 ln -s "$PWD/node_modules" "$bare/node_modules"
 node -e '
 const c = require("./cdk.json");
-c.app = "npx tsx app.ts";
+c.app = "node app.js";
 require("fs").writeFileSync(process.argv[1] + "/cdk.json", JSON.stringify(c));
 ' "$bare"
-cat > "$bare/app.ts" <<'TS'
-import { App, Stack } from 'aws-cdk-lib';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+cat > "$bare/app.js" <<'JS'
+const { App, Stack } = require('aws-cdk-lib');
+const s3 = require('aws-cdk-lib/aws-s3');
 const app = new App();
 new s3.Bucket(new Stack(app, 'Bare'), 'Bucket');
 app.synth();
-TS
+JS
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 time_of() { # command... -> seconds (median of $runs)
@@ -59,7 +60,7 @@ process.stdout.write(JSON.stringify(c));' "$1"
     rm -rf "$out" "$rss"
     start=$(date +%s.%N)
     (cd "$dir" && OFFICE_ZONES_CACHE="$cache" CDK_OUTDIR="$out" CDK_VALIDATION=false CDK_CONTEXT_JSON="$(context "$blueprint")" \
-      BENCH_RSS_FILE="$rss" node --require "$OLDPWD/scripts/bench-peak-rss.cjs" --import tsx "$app" \
+      BENCH_RSS_FILE="$rss" node --require "$OLDPWD/scripts/bench-peak-rss.cjs" "$app" \
       >"$work/log" 2>&1) || code=$?
     end=$(date +%s.%N)
     awk -v a="$start" -v b="$end" -v m="$(cat "$rss" 2>/dev/null || echo 0)" -v c="$code" \
@@ -78,7 +79,7 @@ for (const f of files) {
 }
 console.log(`${files.length} ${best.name} ${best.n} ${best.kb.toFixed(0)}`);' "$work/out"
   }
-  bare_out=$(for _ in $(seq "$runs"); do run_app "$bare" app.ts ""; done)
+  bare_out=$(for _ in $(seq "$runs"); do run_app "$bare" app.js ""; done)
   bare_s=$(awk '{print $1}' <<<"$bare_out" | median)
   bare_mb=$(awk '{print $2}' <<<"$bare_out" | median)
   printf '| products | capabilities | seconds cold | seconds warm | peak MiB | ratio to the bare app (cold, warm) | stacks | largest stack (resources, KB) | result |\n'
@@ -87,9 +88,9 @@ console.log(`${files.length} ${best.name} ${best.n} ${best.kb.toFixed(0)}`);' "$
   for n in $counts; do
     file="$work/blueprint-$n.json"
     npx tsx scripts/write-large-blueprint.ts "$n" 10 "$file"
-    cold_out=$(for _ in $(seq "$runs"); do run_app "$PWD" bin/app.ts "$file" off; done)
-    run_app "$PWD" bin/app.ts "$file" >/dev/null # fills the caches, as a first synth does
-    warm_out=$(for _ in $(seq "$runs"); do run_app "$PWD" bin/app.ts "$file"; done)
+    cold_out=$(for _ in $(seq "$runs"); do run_app "$PWD" bin/app.js "$file" off; done)
+    run_app "$PWD" bin/app.js "$file" >/dev/null # fills the caches, as a first synth does
+    warm_out=$(for _ in $(seq "$runs"); do run_app "$PWD" bin/app.js "$file"; done)
     cold=$(awk '{print $1}' <<<"$cold_out" | median)
     warm=$(awk '{print $1}' <<<"$warm_out" | median)
     mb=$(awk '{print $2}' <<<"$cold_out" | median)

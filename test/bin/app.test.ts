@@ -7,10 +7,16 @@ import { largeBlueprint } from '../support/large-blueprint';
 
 const root = path.join(__dirname, '..', '..');
 
-/** Runs bin/app.ts the way the CDK CLI does: context in CDK_CONTEXT_JSON, output in CDK_OUTDIR. */
+/** The app command of cdk.json: what `npx cdk synth` runs. */
+const APP_COMMAND = (
+  JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8')) as { app: string }
+).app.split(' ');
+
+/** Runs the app the way the CDK CLI does: context in CDK_CONTEXT_JSON, output in CDK_OUTDIR. */
 function runApp(context: Record<string, unknown>) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-app-'));
-  const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'bin/app.ts'], {
+  expect(APP_COMMAND[0]).toBe('node');
+  const result = spawnSync(process.execPath, APP_COMMAND.slice(1), {
     cwd: root,
     encoding: 'utf8',
     env: {
@@ -30,7 +36,7 @@ function runApp(context: Record<string, unknown>) {
   return { status: result.status, stderr: result.stderr, files };
 }
 
-describe('bin/app.ts', () => {
+describe('bin/app.ts, as cdk.json runs it (bin/app.js)', () => {
   test('builds a valid custom blueprint file instead of the reference, and says where its reports are', () => {
     const { status, stderr, files } = runApp({ blueprint: 'examples/blueprints/bakery.yaml' });
     expect(status).toBe(0);
