@@ -8,7 +8,7 @@ import * as ts from 'typescript';
  */
 const root = path.join(__dirname, '..');
 
-const program = ts.createProgram([path.join(root, 'index.ts')], {
+const options: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.CommonJS,
   moduleResolution: ts.ModuleResolutionKind.Node10,
@@ -18,7 +18,25 @@ const program = ts.createProgram([path.join(root, 'index.ts')], {
   resolveJsonModule: true,
   esModuleInterop: true,
   types: [],
-});
+};
+
+/**
+ * Every check below is about Office Zones' own declarations, so the packages' declarations
+ * (aws-cdk-lib's alone are some 3,000 files, 10 s to parse) are read as one `any` each; the
+ * TypeScript and Node.js libraries stay real. On 1 December 2026 every answer the checks derive
+ * (the own types each export names, each class member's array, read-only and Map/Set status) was
+ * the same as with every declaration read.
+ */
+const host = ts.createCompilerHost(options);
+const readSourceFile = host.getSourceFile.bind(host);
+const PACKAGES = `${path.sep}node_modules${path.sep}`;
+const REAL = [`${PACKAGES}typescript${path.sep}`, `${PACKAGES}@types${path.sep}node${path.sep}`];
+host.getSourceFile = (file, languageVersion, ...rest) =>
+  file.includes(PACKAGES) && !REAL.some((real) => file.includes(real))
+    ? ts.createSourceFile(file, 'declare const stub: any;\nexport = stub;\n', languageVersion)
+    : readSourceFile(file, languageVersion, ...rest);
+
+const program = ts.createProgram([path.join(root, 'index.ts')], options, host);
 const checker = program.getTypeChecker();
 const index = program.getSourceFile(path.join(root, 'index.ts'))!;
 
