@@ -1,10 +1,11 @@
 'use strict';
-// Runs a TypeScript entry point of this repository (bin/app.ts) as one JavaScript file: esbuild
-// bundles the entry and every source file it imports (packages stay in node_modules), the bundle
-// is kept in node_modules/.cache/office-zones/app and made again only when a file it was made
-// from changes (DEC-041). A synth then loads one compiled file instead of transpiling and
-// resolving some 150 TypeScript modules one by one. Source maps keep every stack trace (the
-// creation traces in validation-report.json included) pointing at the TypeScript sources.
+// Runs a TypeScript entry point of this repository (bin/app.ts, or the one named on the command
+// line) as one JavaScript file: esbuild bundles the entry and every source file it imports
+// (packages stay in node_modules), the bundle is kept in node_modules/.cache/office-zones/app and
+// made again only when a file it was made from changes (DEC-041). A synth then loads one compiled
+// file instead of transpiling and resolving some 150 TypeScript modules one by one. Source maps
+// keep every stack trace (the creation traces in validation-report.json included) pointing at the
+// TypeScript sources.
 //
 // Plain CommonJS on purpose: it runs before anything can compile TypeScript.
 const { createHash } = require('node:crypto');
@@ -261,3 +262,15 @@ function runBundled(entry) {
 }
 
 module.exports = { bundledEntry, runBundled, defaultAppCacheDir, BUNDLES_KEPT };
+
+// `node bin/app-bundle.js <entry.ts>` runs another TypeScript app of the repository the same way,
+// e.g. `npx cdk synth --app "node bin/app-bundle.js examples/boundary-violations/app.ts"`.
+if (require.main === module) {
+  const entry = process.argv[2];
+  if (!entry || !/\.[cm]?ts$/.test(entry)) {
+    process.stderr.write('usage: node bin/app-bundle.js <entry.ts>\n');
+    process.exitCode = 1;
+  } else {
+    runBundled(path.resolve(entry));
+  }
+}

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { bundledEntry } from '../bin/app-bundle';
 import { CDK_CONTEXT } from './helpers';
 
 const root = path.join(__dirname, '..');
@@ -16,7 +17,7 @@ function programsOf(section: string): string[] {
 }
 
 /** Runs a README program as a consumer's app would, with 'office-zones' being this checkout. */
-function run(program: string) {
+async function run(program: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-readme-'));
   const file = path.join(dir, 'app.ts');
   // The app's own aws-cdk-lib, the one the package takes as a peer.
@@ -26,7 +27,9 @@ function run(program: string) {
     program.replace(/from 'office-zones'/g, `from ${JSON.stringify(path.join(root, 'index'))}`),
   );
   const outdir = path.join(dir, 'cdk.out');
-  const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), file], {
+  // Bundled as the repository's own app is (bin/app-bundle.js), in a cache of its own folder.
+  const { file: bundle } = await bundledEntry(file, { cacheDir: path.join(dir, '.bundle') });
+  const result = spawnSync(process.execPath, ['--enable-source-maps', bundle], {
     cwd: dir,
     encoding: 'utf8',
     env: {
@@ -48,15 +51,15 @@ describe('README, "Use as a library"', () => {
     expect(programs).toHaveLength(2);
   });
 
-  test('places a BackOfficeZone in a stack of its own', () => {
-    const { status, stderr, files } = run(programs[0]!);
+  test('places a BackOfficeZone in a stack of its own', async () => {
+    const { status, stderr, files } = await run(programs[0]!);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(files).toContain('Ledgers.template.json');
   });
 
-  test('synthesizes a whole enterprise through the gate and writes the reports', () => {
-    const { status, stderr, stdout, files } = run(programs[1]!);
+  test('synthesizes a whole enterprise through the gate and writes the reports', async () => {
+    const { status, stderr, stdout, files } = await run(programs[1]!);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(stdout).toMatch(/^10 stacks and \d+ reports in /);

@@ -15,7 +15,8 @@ describe('examples/boundary-violations with the real CDK CLI', () => {
           require.resolve('aws-cdk/bin/cdk'),
           'synth',
           '--app',
-          `"${process.execPath}" "${require.resolve('tsx/cli')}" examples/boundary-violations/app.ts`,
+          // As the README runs it.
+          `"${process.execPath}" bin/app-bundle.js examples/boundary-violations/app.ts`,
           '--output',
           outdir,
           '--no-validation',
