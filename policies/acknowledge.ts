@@ -1,5 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
-import { NagMessageLevel } from 'cdk-nag';
+import { NagMessageLevel } from './nag-core';
 import { IConstruct } from 'constructs';
 import { BOUNDARY_PACK, boundaryRuleOf } from './boundary/pack';
 

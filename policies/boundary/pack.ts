@@ -1,9 +1,9 @@
 import { CfnResource, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack } from 'cdk-nag';
+import { NagMessageLevel, NagPack } from '../nag-core';
 import { IConstruct } from 'constructs';
 import { BoundaryIndex } from './boundary-index';
 import type { BoundaryChecksProps, BoundaryRule } from './model';
-import { RuleDescriptor, RulesRun } from '../rules-run';
+import type { RuleDescriptor, RulesRun } from '../rules-run';
 import { backOfficeBackup } from './rules/BackOfficeBackup';
 import { backOfficeDeletionProtection } from './rules/BackOfficeDeletionProtection';
 import { backOfficePublicDoor } from './rules/BackOfficePublicDoor';

@@ -1,5 +1,5 @@
 import { CfnResource, Token } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult } from '../../nag-core';
 import {
   asList,
   BoundaryIndex,

@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult } from '../../nag-core';
 import { BoundaryIndex } from '../boundary-index';
 import { STATEFUL_TYPES } from './stateful';
 

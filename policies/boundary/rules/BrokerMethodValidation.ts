@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult } from '../../nag-core';
 import { BoundaryIndex, isObject, isRef } from '../boundary-index';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
