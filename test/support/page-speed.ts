@@ -11,7 +11,7 @@ import { writeReports } from '../../lib/reports';
 import { OFFICE_ZONES_PAGE_FILE } from '../../lib/reports/office-zones-page';
 import { buildOfficeZones } from '../../lib/stacks/office-zones';
 import { e } from '../../lib/reports/page/html';
-import { openPages } from './browser';
+import { openPages, PageRequest, PageResult } from './browser';
 import { CDK_CONTEXT } from '../helpers';
 
 /**
@@ -65,24 +65,30 @@ export interface PageSpeed {
   readonly facts: Awaited<ReturnType<typeof openPages>>['pages'][number]['facts'];
 }
 
+/** What the browser is asked for one page's measure: its text baseline, then the page, {@link LOADS} loads each. */
+export function speedRequests(file: string): PageRequest[] {
+  return [
+    { url: pathToFileURL(baselineFor(file)).href, timings: LOADS },
+    { url: pathToFileURL(file).href, timings: LOADS },
+  ];
+}
+
+/** A page's measure from the browser's results for {@link speedRequests}: medians as a ratio. */
+export function speedOf(name: string, [baseline, page]: readonly PageResult[]): PageSpeed {
+  return {
+    page: name,
+    ratio: median(page.timings) / median(baseline.timings),
+    consoleErrors: page.consoleErrors,
+    facts: page.facts,
+  };
+}
+
 /** Loads each page and its baseline {@link LOADS} times in one browser: medians as a ratio. */
 export async function measurePages(
   pages: readonly { name: string; file: string }[],
 ): Promise<PageSpeed[]> {
-  const requests = pages.flatMap((p) => [
-    { url: pathToFileURL(baselineFor(p.file)).href, timings: LOADS },
-    { url: pathToFileURL(p.file).href, timings: LOADS },
-  ]);
-  const { pages: results } = await openPages(requests);
-  return pages.map((p, i) => {
-    const [baseline, page] = [results[2 * i], results[2 * i + 1]];
-    return {
-      page: p.name,
-      ratio: median(page.timings) / median(baseline.timings),
-      consoleErrors: page.consoleErrors,
-      facts: page.facts,
-    };
-  });
+  const { pages: results } = await openPages(pages.flatMap((p) => speedRequests(p.file)));
+  return pages.map((p, i) => speedOf(p.name, results.slice(2 * i, 2 * i + 2)));
 }
 
 /** The measure as the tests compare it: within {@link RENDER_BUDGET_RATIO} or not. */

@@ -10,6 +10,7 @@ import { OFFICE_ZONES_PAGE_FILE } from '../../../lib/reports/office-zones-page';
 import { buildOfficeZones } from '../../../lib/stacks/office-zones';
 import { registerSecurityChecks } from '../../../lib/stacks/security';
 import { openPages, PageResult } from '../../support/browser';
+import { PageSpeed, speedOf, speedRequests, withinBudget } from '../../support/page-speed';
 import { CDK_CONTEXT } from '../../helpers';
 
 /** Where the browser tests leave their screenshots (CI keeps them). */
@@ -39,14 +40,21 @@ describe('office-zones.html in headless Chromium', () => {
   let outdir: string;
   let written: string[];
   let result: PageResult;
+  let speed: PageSpeed;
   const screenshot = path.join(SCREENSHOT_DIR, 'office-zones-reference.png');
 
   beforeAll(async () => {
     ({ outdir, written } = synthReference());
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     fs.rmSync(screenshot, { force: true });
-    const url = pathToFileURL(path.join(outdir, OFFICE_ZONES_PAGE_FILE)).href;
-    [result] = (await openPages([{ url, screenshot }])).pages;
+    const page = path.join(outdir, OFFICE_ZONES_PAGE_FILE);
+    // One browser for the page's facts and its render-time measure.
+    const { pages } = await openPages([
+      { url: pathToFileURL(page).href, screenshot },
+      ...speedRequests(page),
+    ]);
+    result = pages[0];
+    speed = speedOf('reference', pages.slice(1));
   }, 180_000);
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
@@ -127,6 +135,12 @@ describe('office-zones.html in headless Chromium', () => {
     expect(result.facts.accessPathRows[1][0]).toContain(
       "The web shop's runtime role reads the <orders> ledger directly",
     );
+  });
+
+  // The same measure for 200 products is office-zones-page-speed.scale.test.ts (npm run test:scale).
+  test('renders within its time budget, relative to a text page of the same size', () => {
+    expect(speed.consoleErrors).toEqual([]);
+    expect(withinBudget(speed)).toEqual({ ...withinBudget(speed), withinBudget: true });
   });
 
   test('saves a screenshot', () => {
