@@ -28,7 +28,10 @@ function synthWithGate(
   options: { cloudFormationValidation?: boolean } = {},
 ) {
   const saved = process.env.CDK_VALIDATION;
+  const savedContext = process.env.CDK_CONTEXT_JSON;
   if (options.cloudFormationValidation ?? true) delete process.env.CDK_VALIDATION;
+  // Creation stack traces on, as in `cdk synth` (test/setup-env.js turns them off elsewhere).
+  delete process.env.CDK_CONTEXT_JSON;
   const app = new App({ outdir, context: CDK_CONTEXT });
   try {
     const blueprint = parseBlueprint(REFERENCE_BLUEPRINT);
@@ -39,6 +42,7 @@ function synthWithGate(
     return { app, blueprint, stacks, security };
   } finally {
     process.env.CDK_VALIDATION = saved;
+    if (savedContext !== undefined) process.env.CDK_CONTEXT_JSON = savedContext;
   }
 }
 
@@ -59,6 +63,22 @@ describe('security gate on the reference blueprint', () => {
       p.violations.map((v: any) => `${p.pluginName}: ${v.ruleName}`),
     );
     expect(open).toEqual([]);
+  });
+
+  test('shows a reviewer where each acknowledged construct was created, in the TypeScript sources', () => {
+    const constructs = report.pluginReports.flatMap((p: any) =>
+      (p.suppressedViolations ?? []).flatMap((v: any) => v.violatingConstructs ?? []),
+    );
+    expect(constructs.length).toBeGreaterThan(0);
+    const untraced = constructs
+      .filter(
+        (c: any) =>
+          !(c.stackTraces ?? []).some((t: string) =>
+            /\((?:.*\/)?(?:constructs|lib|policies)\/[\w/-]+\.ts:\d+:\d+\)/.test(t),
+          ),
+      )
+      .map((c: any) => c.constructPath);
+    expect(untraced).toEqual([]);
   });
 
   test('runs the AwsSolutions pack and every rule of the boundary pack', () => {

@@ -11,3 +11,11 @@ process.emitWarning = function (warning, ...rest) {
     return;
   return emitWarning.call(process, warning, ...rest);
 };
+
+// aws-cdk-lib records where every CloudFormation element was created (a stack trace each), for
+// `cdk synth --debug` and the validation report's construct traces. Under jest every trace also
+// goes through jest's source maps: some 7% of the suite's time. Ordinary tests build stacks
+// without them (no test reads them); test/gate.test.ts turns them back on for the reference it
+// synthesizes exactly as `cdk synth` does. Apps read this context from CDK_CONTEXT_JSON, as the
+// CDK CLI passes it.
+process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-creation-stack-traces': true });
