@@ -4,6 +4,9 @@
 /** How many bundles of one entry the cache keeps (the newest). */
 export declare const BUNDLES_KEPT: number;
 
+/** How many entries' bundles the cache keeps (the newest used). */
+export declare const SLOTS_KEPT: number;
+
 /**
  * The bundle of a TypeScript entry point, made with esbuild unless the cache holds one whose
  * every source file is unchanged (always made when `OFFICE_ZONES_CACHE=off`).
@@ -12,8 +15,9 @@ export declare const BUNDLES_KEPT: number;
  * @param options.cacheDir where bundles are kept; inside the project's `node_modules`, so that
  *   the bundle resolves the project's packages
  * @returns the bundle to `require`, and whether it came from the cache
- * @throws Error when esbuild is not installed or cannot bundle the sources (the message has
- *   esbuild's errors, each with its file and line)
+ * @throws Error when esbuild is not installed, the cache cannot be written, a source reads
+ *   `require.main`, or esbuild cannot bundle the sources (one line per error:
+ *   `file:line:column: message`, the file relative to the working folder)
  */
 export declare function bundledEntry(
   entry: string,

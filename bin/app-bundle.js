@@ -8,12 +8,19 @@
 // TypeScript sources.
 //
 // Plain CommonJS on purpose: it runs before anything can compile TypeScript.
+const { Buffer } = require('node:buffer');
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
 /** How many bundles of one entry are kept (the newest), so that switching branches stays warm. */
 const BUNDLES_KEPT = 4;
+
+/**
+ * How many entries' bundle folders are kept (the newest): one per entry, esbuild version, Node.js
+ * major and tsconfig.json, so old ones go.
+ */
+const SLOTS_KEPT = 8;
 
 /** Changes whenever this file changes what a bundle contains: older bundles are then not used. */
 const FORMAT = 1;
@@ -23,28 +30,67 @@ const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 /** Where the declarations of {@link sourceLocations} go: the bundle's first line, a banner. */
 const LOCATIONS_BANNER = '/* office-zones: source locations */';
 
+/** esbuild's loader for a source file of the project, by its extension; others keep esbuild's own. */
+const LOADERS = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.js': 'js',
+  '.cjs': 'js',
+  '.mjs': 'js',
+  '.json': 'json',
+};
+
 /**
- * The esbuild plugin that keeps `__dirname` and `__filename` of every source file: a bundle runs
- * from the cache folder, but the sources find their handlers, policy documents and scripts beside
- * themselves. In each source that uses them, `__dirname` becomes `__dir0001` and `__filename`
- * `__file0001` (as long as the names they replace, so every line and column of the source map
- * stays true), and {@link declareLocations} declares those names on the bundle's banner line.
+ * The esbuild plugin that reads every source file of the project (not of packages) for the
+ * bundle, and records the SHA-256 of exactly the bytes it gave esbuild in `digests`: a file saved
+ * while the bundle is made is then not recorded with content the bundle does not have.
+ *
+ * It keeps `__dirname` and `__filename` of every source: a bundle runs from the cache folder, but
+ * the sources find their handlers, policy documents and scripts beside themselves. In each source
+ * that uses them, `__dirname` becomes `__dir0001` and `__filename` `__file0001` (as long as the
+ * names they replace, so every line and column of the source map stays true), and
+ * {@link declareLocations} declares those names on the bundle's banner line.
+ *
+ * A source that reads `require.main` is refused: in a bundle it is never the source's own module,
+ * so a `require.main === module` guard would silently skip the app.
  */
-function sourceLocations(locations) {
+function sourceLocations(locations, digests) {
   return {
-    name: 'office-zones-source-locations',
+    name: 'office-zones-sources',
     setup(build) {
-      build.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
-        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-        const text = await fs.promises.readFile(args.path, 'utf8');
-        if (!/\b__(dirname|filename)\b/.test(text)) return { contents: text, loader: 'ts' };
+      build.onLoad({ filter: /.*/, namespace: 'file' }, async (args) => {
+        const loader = LOADERS[path.extname(args.path)];
+        if (!loader || args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const bytes = await fs.promises.readFile(args.path);
+        digests.set(args.path, sha256(bytes));
+        const text = bytes.toString('utf8');
+        if (loader === 'json') return { contents: text, loader };
+        const main = /\brequire\.main\b/.exec(text);
+        if (main) {
+          const line = text.slice(0, main.index).split('\n').length;
+          return {
+            errors: [
+              {
+                text: 'reads require.main, which a bundle cannot answer for this file: run this entry with tsx',
+                location: {
+                  file: args.path,
+                  line,
+                  column: main.index - text.lastIndexOf('\n', main.index - 1) - 1,
+                  lineText: text.split('\n')[line - 1],
+                },
+              },
+            ],
+          };
+        }
+        if (!/\b__(dirname|filename)\b/.test(text)) return { contents: text, loader };
         const id = String(locations.length).padStart(4, '0');
         if (id.length > 4) throw new Error('more than 10,000 source files use __dirname');
         locations.push(args.path);
         const contents = text
           .replace(/\b__dirname\b/g, `__dir${id}`)
           .replace(/\b__filename\b/g, `__file${id}`);
-        return { contents, loader: 'ts' };
+        return { contents, loader };
       });
     },
   };
@@ -81,7 +127,7 @@ function freshRecord(recordFile, slot) {
     typeof record.bundle !== 'string' ||
     !Array.isArray(record.inputs) ||
     record.inputs.length === 0 ||
-    !fs.existsSync(path.join(slot, record.bundle, 'app.js'))
+    !complete(path.join(slot, record.bundle))
   )
     return undefined;
   try {
@@ -93,21 +139,37 @@ function freshRecord(recordFile, slot) {
   }
 }
 
-/** Removes all but the newest {@link BUNDLES_KEPT} bundle folders of a slot, never `keep`. */
-function prune(slot, keep) {
+/** Removes all but the newest `kept` folders of `dir` (by modification time), never `keep`. */
+function prune(dir, kept, keep) {
   let folders;
   try {
     folders = fs
-      .readdirSync(slot, { withFileTypes: true })
+      .readdirSync(dir, { withFileTypes: true })
       .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-      .map((d) => ({ name: d.name, time: fs.statSync(path.join(slot, d.name)).mtimeMs }))
+      .map((d) => ({ name: d.name, time: fs.statSync(path.join(dir, d.name)).mtimeMs }))
       .sort((a, b) => b.time - a.time);
   } catch {
     return;
   }
-  for (const { name } of folders.slice(BUNDLES_KEPT)) {
-    if (name !== keep) fs.rmSync(path.join(slot, name), { recursive: true, force: true });
+  for (const { name } of folders.slice(kept)) {
+    if (name !== keep) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
+}
+
+/** Whether a bundle folder holds both files a bundle is made of. */
+const complete = (folder) =>
+  fs.existsSync(path.join(folder, 'app.js')) && fs.existsSync(path.join(folder, 'app.js.map'));
+
+/** An esbuild message as one line, `file:line:column: text`, the file relative to the working folder. */
+function messageLine(m, root) {
+  if (!m.location) return `  ${m.text}`;
+  const { file, line, column, lineText } = m.location;
+  // esbuild counts columns in UTF-8 bytes; editors, tsc and stack traces count characters from 1.
+  const characters =
+    typeof lineText === 'string'
+      ? Buffer.from(lineText).subarray(0, column).toString('utf8').length
+      : column;
+  return `  ${path.relative(process.cwd(), path.resolve(root, file))}:${line}:${characters + 1}: ${m.text}`;
 }
 
 /**
@@ -119,8 +181,9 @@ function prune(slot, keep) {
  *   project's `node_modules`, so that the bundle resolves the project's packages
  * @returns {Promise<{ file: string, fromCache: boolean }>} the bundle to `require`, and whether
  *   it came from the cache
- * @throws {Error} when esbuild is not installed or cannot bundle the sources (the message has
- *   esbuild's errors, each with its file and line)
+ * @throws {Error} when esbuild is not installed, the cache cannot be written, a source reads
+ *   `require.main`, or esbuild cannot bundle the sources (one line per error:
+ *   `file:line:column: message`, the file relative to the working folder)
  */
 async function bundledEntry(entry, { cacheDir }) {
   let esbuild;
@@ -148,15 +211,37 @@ async function bundledEntry(entry, { cacheDir }) {
   const off = process.env.OFFICE_ZONES_CACHE === 'off';
 
   const fresh = off ? undefined : freshRecord(recordFile, slot);
-  if (fresh) return { file: path.join(slot, fresh.bundle, 'app.js'), fromCache: true };
+  if (fresh) {
+    try {
+      fs.utimesSync(slot, new Date(), new Date()); // the newest slot, for prune
+    } catch {
+      // a cache this user may read but not write: reading is enough
+    }
+    return { file: path.join(slot, fresh.bundle, 'app.js'), fromCache: true };
+  }
 
-  fs.mkdirSync(slot, { recursive: true });
+  try {
+    fs.mkdirSync(slot, { recursive: true });
+  } catch (e) {
+    throw new Error(
+      `cannot write the bundle cache ${cacheDir} (${e.code || e.message}): make it writable, or delete it`,
+    );
+  }
   // Built in a folder at the same depth as the final one, so the source map's relative paths
   // hold after the move; moved in whole, so a concurrent synth never reads half a bundle.
-  const staging = fs.mkdtempSync(path.join(slot, '.tmp-'));
+  let staging;
+  try {
+    staging = fs.mkdtempSync(path.join(slot, '.tmp-'));
+    fs.chmodSync(staging, 0o755); // readable by every user of the checkout, as node_modules is
+  } catch (e) {
+    throw new Error(
+      `cannot write the bundle cache ${cacheDir} (${e.code || e.message}): make it writable, or delete it`,
+    );
+  }
   try {
     let result;
     const locations = [];
+    const digests = new Map();
     try {
       result = await esbuild.build({
         entryPoints: [entry],
@@ -175,17 +260,12 @@ async function bundledEntry(entry, { cacheDir }) {
         write: false,
         logLevel: 'silent',
         banner: { js: LOCATIONS_BANNER },
-        plugins: [sourceLocations(locations)],
+        plugins: [sourceLocations(locations, digests)],
       });
     } catch (e) {
-      // One line per error, `file:line:column: message` (line and column from 1, as in stack
-      // traces and tsc), so that editors and terminals link to the place.
+      // One line per error, so that editors and terminals link to the place.
       const messages = Array.isArray(e && e.errors)
-        ? e.errors.map((m) =>
-            m.location
-              ? `  ${m.location.file}:${m.location.line}:${m.location.column + 1}: ${m.text}`
-              : `  ${m.text}`,
-          )
+        ? e.errors.map((m) => messageLine(m, root))
         : [`  ${e instanceof Error ? e.message : String(e)}`];
       throw new Error(
         `esbuild could not bundle ${path.relative(process.cwd(), entry)}:\n${messages.join('\n')}`,
@@ -197,19 +277,24 @@ async function bundledEntry(entry, { cacheDir }) {
         out.path.endsWith('.js') ? declareLocations(out.text, locations) : out.contents,
       );
     }
+    // Each input with the digest of what esbuild read (a file of another kind: as it is now).
     const inputs = Object.keys(result.metafile.inputs)
       .map((input) => path.resolve(root, input))
       .filter((file) => !file.includes(`${path.sep}node_modules${path.sep}`))
-      .map((file) => [file, sha256(fs.readFileSync(file))]);
+      .map((file) => [file, digests.get(file) ?? sha256(fs.readFileSync(file))]);
     const name = sha256(JSON.stringify(inputs)).slice(0, 16);
     const folder = path.join(slot, name);
+    // With the cache off, or over a damaged folder, the bundle just made replaces what is there.
+    if (off || !complete(folder)) fs.rmSync(folder, { recursive: true, force: true });
     if (fs.existsSync(folder)) {
       fs.utimesSync(folder, new Date(), new Date()); // the newest again, for prune
     } else {
       try {
         fs.renameSync(staging, folder);
-      } catch {
-        // Another synth moved the same bundle in first; it is as good as this one.
+      } catch (e) {
+        // Another synth may have moved the same bundle in first; it is as good as this one.
+        if (!complete(folder))
+          throw new Error(`cannot move the bundle into ${folder}: ${e.message}`);
       }
     }
     /** @type {BundleRecord} */
@@ -217,7 +302,8 @@ async function bundledEntry(entry, { cacheDir }) {
     const temporary = path.join(slot, `.inputs-${process.pid}.json`);
     fs.writeFileSync(temporary, JSON.stringify(record));
     fs.renameSync(temporary, recordFile);
-    prune(slot, name);
+    prune(slot, BUNDLES_KEPT, name);
+    prune(cacheDir, SLOTS_KEPT, slotKey);
     return { file: path.join(folder, 'app.js'), fromCache: false };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -261,7 +347,7 @@ function runBundled(entry) {
   );
 }
 
-module.exports = { bundledEntry, runBundled, defaultAppCacheDir, BUNDLES_KEPT };
+module.exports = { bundledEntry, runBundled, defaultAppCacheDir, BUNDLES_KEPT, SLOTS_KEPT };
 
 // `node bin/app-bundle.js <entry.ts>` runs another TypeScript app of the repository the same way,
 // e.g. `npx cdk synth --app "node bin/app-bundle.js examples/boundary-violations/app.ts"`.

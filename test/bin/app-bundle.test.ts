@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BUNDLES_KEPT, bundledEntry } from '../../bin/app-bundle';
+import { BUNDLES_KEPT, bundledEntry, SLOTS_KEPT } from '../../bin/app-bundle';
 import { withCachesOff } from '../helpers';
 
 /**
@@ -97,7 +97,7 @@ describe('bin/app-bundle.js: bin/app.ts as one cached bundle', () => {
     expect((await bundledEntry(entry, { cacheDir })).fromCache).toBe(false);
     fs.rmSync(path.join(dir, 'lib', 'where.ts'));
     await expect(bundledEntry(entry, { cacheDir })).rejects.toThrow(
-      /esbuild could not bundle .*entry\.ts:\n {2}entry\.ts:1:40: Could not resolve "\.\/lib\/where"$/,
+      /esbuild could not bundle .*entry\.ts:\n {2}.*entry\.ts:1:40: Could not resolve "\.\/lib\/where"$/,
     );
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -118,7 +118,7 @@ describe('bin/app-bundle.js: bin/app.ts as one cached bundle', () => {
     const { dir, entry, cacheDir } = project();
     fs.writeFileSync(path.join(dir, 'lib', 'where.ts'), 'export const greeting = ;\n');
     await expect(bundledEntry(entry, { cacheDir })).rejects.toThrow(
-      /esbuild could not bundle .*entry\.ts:\n {2}lib\/where\.ts:1:25: Unexpected ";"$/,
+      /esbuild could not bundle .*entry\.ts:\n {2}.*lib\/where\.ts:1:25: Unexpected ";"$/,
     );
     // Nothing half-made is left: no staging folder, no record.
     const slots = fs.readdirSync(cacheDir);
@@ -147,6 +147,92 @@ describe('bin/app-bundle.js: bin/app.ts as one cached bundle', () => {
     const bundles = fs.readdirSync(slot).filter((f) => f !== 'inputs.json');
     expect(bundles).toHaveLength(BUNDLES_KEPT);
     expect(bundles).toContain(path.basename(path.dirname(last)));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("names an error's place relative to the working folder, its column in characters", async () => {
+    const { dir, entry, cacheDir } = project();
+    // Three em dashes: 9 bytes of UTF-8, 3 characters, before the error.
+    fs.writeFileSync(path.join(dir, 'lib', 'where.ts'), 'const s = "———"; const b = ;\n');
+    const relative = path.relative(process.cwd(), path.join(dir, 'lib', 'where.ts'));
+    await expect(bundledEntry(entry, { cacheDir })).rejects.toThrow(
+      `\n  ${relative}:1:28: Unexpected ";"`,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('records what esbuild read: a source saved while the bundle is made is bundled next time', async () => {
+    const { dir, entry, cacheDir } = project();
+    const where = path.join(dir, 'lib', 'where.ts');
+    const readFile = fs.promises.readFile;
+    // The editor saves where.ts just after esbuild has read it, before the bundle is recorded.
+    const spy = jest.spyOn(fs.promises, 'readFile').mockImplementation(((
+      ...args: Parameters<typeof readFile>
+    ) =>
+      readFile(...args).then((bytes) => {
+        if (String(args[0]) === where)
+          fs.writeFileSync(where, String(bytes).replace('"hello"', '"saved"'));
+        return bytes;
+      })) as typeof readFile);
+    try {
+      const during = await bundledEntry(entry, { cacheDir });
+      expect(JSON.parse(run(during.file).stdout).greeting).toBe('hello');
+    } finally {
+      spy.mockRestore();
+    }
+    const after = await bundledEntry(entry, { cacheDir });
+    expect(after.fromCache).toBe(false);
+    expect(JSON.parse(run(after.file).stdout).greeting).toBe('saved');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a bundle folder missing a file is made again, never run', async () => {
+    const { dir, entry, cacheDir } = project();
+    const { file } = await bundledEntry(entry, { cacheDir });
+    fs.rmSync(file);
+    const again = await bundledEntry(entry, { cacheDir });
+    expect(again).toEqual({ file, fromCache: false });
+    expect(run(again.file).status).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('OFFICE_ZONES_CACHE=off runs the bundle it just made, not the cached file', async () => {
+    const { dir, entry, cacheDir } = project();
+    const { file } = await bundledEntry(entry, { cacheDir });
+    fs.appendFileSync(file, '\nconsole.log("tampered");\n');
+    const off = await withCachesOff(() => bundledEntry(entry, { cacheDir }));
+    expect(run(off.file).stdout).not.toContain('tampered');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('refuses a source that reads require.main, which a bundle would answer wrongly', async () => {
+    const { dir, entry, cacheDir } = project();
+    fs.appendFileSync(entry, 'if (require.main === module) console.log("main");\n');
+    await expect(bundledEntry(entry, { cacheDir })).rejects.toThrow(
+      /entry\.ts:4:5: reads require\.main, which a bundle cannot answer for this file: run this entry with tsx$/,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('bundles are readable by every user of the checkout', async () => {
+    const { dir, entry, cacheDir } = project();
+    const { file } = await bundledEntry(entry, { cacheDir });
+    expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o755);
+    expect(fs.statSync(file).mode & 0o044).toBe(0o044);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test(`keeps the bundles of the newest ${SLOTS_KEPT} entries`, async () => {
+    const { dir, cacheDir } = project();
+    const entries = Array.from({ length: SLOTS_KEPT + 2 }, (_, i) => {
+      const file = path.join(dir, `entry-${i}.ts`);
+      fs.writeFileSync(file, `console.log(${i});\n`);
+      return file;
+    });
+    for (const file of entries) await bundledEntry(file, { cacheDir });
+    expect(fs.readdirSync(cacheDir)).toHaveLength(SLOTS_KEPT);
+    // The newest entry is kept, and an entry used again is the newest.
+    expect((await bundledEntry(entries.at(-1)!, { cacheDir })).fromCache).toBe(true);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
