@@ -27,7 +27,7 @@ const FORMAT = 1;
 
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 
-/** Where the declarations of {@link sourceLocations} go: the bundle's first line, a banner. */
+/** Where the declarations of {@link projectSources} go: the bundle's first line, a banner. */
 const LOCATIONS_BANNER = '/* office-zones: source locations */';
 
 /** esbuild's loader for a source file of the project, by its extension; others keep esbuild's own. */
@@ -55,7 +55,7 @@ const LOADERS = {
  * A source that reads `require.main` is refused: in a bundle it is never the source's own module,
  * so a `require.main === module` guard would silently skip the app.
  */
-function sourceLocations(locations, digests) {
+function projectSources(locations, digests) {
   return {
     name: 'office-zones-sources',
     setup(build) {
@@ -96,7 +96,7 @@ function sourceLocations(locations, digests) {
   };
 }
 
-/** The bundle's text with the names of {@link sourceLocations} declared on its banner line. */
+/** The bundle's text with the names of {@link projectSources} declared on its banner line. */
 function declareLocations(text, locations) {
   const names = locations.map((file, i) => {
     const id = String(i).padStart(4, '0');
@@ -220,17 +220,11 @@ async function bundledEntry(entry, { cacheDir }) {
     return { file: path.join(slot, fresh.bundle, 'app.js'), fromCache: true };
   }
 
-  try {
-    fs.mkdirSync(slot, { recursive: true });
-  } catch (e) {
-    throw new Error(
-      `cannot write the bundle cache ${cacheDir} (${e.code || e.message}): make it writable, or delete it`,
-    );
-  }
   // Built in a folder at the same depth as the final one, so the source map's relative paths
   // hold after the move; moved in whole, so a concurrent synth never reads half a bundle.
   let staging;
   try {
+    fs.mkdirSync(slot, { recursive: true });
     staging = fs.mkdtempSync(path.join(slot, '.tmp-'));
     fs.chmodSync(staging, 0o755); // readable by every user of the checkout, as node_modules is
   } catch (e) {
@@ -260,7 +254,7 @@ async function bundledEntry(entry, { cacheDir }) {
         write: false,
         logLevel: 'silent',
         banner: { js: LOCATIONS_BANNER },
-        plugins: [sourceLocations(locations, digests)],
+        plugins: [projectSources(locations, digests)],
       });
     } catch (e) {
       // One line per error, so that editors and terminals link to the place.

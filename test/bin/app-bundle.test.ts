@@ -235,4 +235,15 @@ describe('bin/app-bundle.js: bin/app.ts as one cached bundle', () => {
     expect((await bundledEntry(entries.at(-1)!, { cacheDir })).fromCache).toBe(true);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  test('a cache that cannot be written fails with one line naming it', async () => {
+    const { dir, entry } = project();
+    const blocked = path.join(dir, 'blocked');
+    fs.writeFileSync(blocked, 'a file where the cache folder would be');
+    const cacheDir = path.join(blocked, 'app');
+    await expect(bundledEntry(entry, { cacheDir })).rejects.toThrow(
+      `cannot write the bundle cache ${cacheDir} (ENOTDIR): make it writable, or delete it`,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
