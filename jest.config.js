@@ -10,10 +10,12 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The enterprise at scale (400 products, 25 capabilities) runs apart: `npm run test:scale`.
   testPathIgnorePatterns: ['/node_modules/', '\\.scale\\.test\\.ts$'],
-  transform: {
-    '^.+\\.tsx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
-  },
-  setupFiles: ['<rootDir>/test/setup-env.js'],
-  setupFilesAfterEnv: ['<rootDir>/test/setup-tmpdir.js'],
+  // Test files run one after another in each worker's own Node.js process, so aws-cdk-lib, cdk-nag
+  // and our sources load once per worker rather than once per file (DEC-042). TypeScript is
+  // compiled on load by tsx (test/setup-typescript.mjs); test/setup-file-isolation.js gives each file its
+  // own temporary directory, environment and working directory, and every test its timeout.
+  runner: 'jest-light-runner/child-process',
+  setupFiles: ['<rootDir>/test/setup-typescript.mjs', '<rootDir>/test/setup-env.js'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup-file-isolation.js'],
   testTimeout: 60000,
 };

@@ -94,3 +94,26 @@ export function withCachesOff<T>(fn: () => T): T {
     else process.env.OFFICE_ZONES_CACHE = saved;
   }
 }
+
+/**
+ * Loads a module of this repository afresh, as a new Lambda execution environment loads its
+ * handler: the module and every project source it imports are evaluated again, so their clients,
+ * caches and tokens start empty and read the environment as it is now. Packages (the AWS SDK)
+ * stay loaded, as a Lambda runtime's do. Test files share their worker's modules (DEC-042).
+ *
+ * @param file - absolute path of the module, e.g. `path.join(__dirname, '../handlers/x')`.
+ */
+export function freshModule<T = any>(file: string): T {
+  const root = path.join(__dirname, '..') + path.sep;
+  const own = (id: string) =>
+    id.startsWith(root) && !id.includes(`${path.sep}node_modules${path.sep}`);
+  const drop = (id: string) => {
+    const loaded = require.cache[id];
+    if (!loaded || !own(id)) return;
+    delete require.cache[id];
+    for (const child of loaded.children) drop(child.id);
+  };
+  const resolved = require.resolve(file);
+  drop(resolved);
+  return require(resolved);
+}

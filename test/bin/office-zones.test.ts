@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { cli, referenceManifest } from '../lib/cli/support/broker';
+import { useTestCredentials, cli, referenceManifest } from '../lib/cli/support/broker';
+
+useTestCredentials();
 
 const root = path.join(__dirname, '..', '..');
 const run = promisify(execFile);

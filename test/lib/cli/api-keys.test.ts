@@ -6,12 +6,15 @@ import { parseManifest } from '../../../lib/cli/manifest';
 import type { AppClient } from '../../../lib/cli/pool';
 import type { GatewayAnswer } from './support/api-gateway';
 import {
+  useTestCredentials,
   brokerClientSettings,
   cli,
   referenceManifest,
   startBroker,
   type TestBroker,
 } from './support/broker';
+
+useTestCredentials();
 
 let broker: TestBroker;
 beforeAll(async () => {

@@ -6,12 +6,15 @@ import { auditClients } from '../../../lib/cli/audit';
 import { parseManifest } from '../../../lib/cli/manifest';
 import type { AppClient } from '../../../lib/cli/pool';
 import {
+  useTestCredentials,
   brokerClientSettings,
   cli,
   referenceManifest,
   startBroker,
   type TestBroker,
 } from './support/broker';
+
+useTestCredentials();
 
 let broker: TestBroker;
 beforeAll(async () => {

@@ -1,6 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { brokerClientSettings, Capture, cli, startBroker, type TestBroker } from './support/broker';
+import {
+  useTestCredentials,
+  brokerClientSettings,
+  Capture,
+  cli,
+  startBroker,
+  type TestBroker,
+} from './support/broker';
+
+useTestCredentials();
 
 let broker: TestBroker;
 beforeAll(async () => {

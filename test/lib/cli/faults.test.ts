@@ -1,7 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { awsError, startAwsProxy, type AwsProxy, type ProxyHandler } from './support/aws-proxy';
-import { brokerClientSettings, cli, startBroker, type TestBroker } from './support/broker';
+import {
+  useTestCredentials,
+  brokerClientSettings,
+  cli,
+  startBroker,
+  type TestBroker,
+} from './support/broker';
+
+useTestCredentials();
 
 let broker: TestBroker;
 let proxy: AwsProxy | undefined;

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cli, referenceManifest } from './support/broker';
+import { useTestCredentials, cli, referenceManifest } from './support/broker';
+
+useTestCredentials();
 
 // What the CLI says before it can talk to AWS: its input is checked first, and a missing region
 // or missing credentials is named as the cause, not as a detail of something else.

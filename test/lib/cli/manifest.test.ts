@@ -11,7 +11,16 @@ import {
 } from '../../../lib/contract/broker-manifest';
 import { parseManifest } from '../../../lib/cli/manifest';
 import { awsError, startAwsProxy, type AwsProxy } from './support/aws-proxy';
-import { cli, REGION, referenceManifest, startBroker, type TestBroker } from './support/broker';
+import {
+  useTestCredentials,
+  cli,
+  REGION,
+  referenceManifest,
+  startBroker,
+  type TestBroker,
+} from './support/broker';
+
+useTestCredentials();
 
 let broker: TestBroker;
 let proxy: AwsProxy | undefined;

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { awsError, startAwsProxy, type AwsProxy, type ProxyHandler } from './support/aws-proxy';
-import { Capture, cli, startBroker, type TestBroker } from './support/broker';
+import { useTestCredentials, Capture, cli, startBroker, type TestBroker } from './support/broker';
+
+useTestCredentials();
 
 let broker: TestBroker;
 let proxy: AwsProxy | undefined;

@@ -6,7 +6,9 @@ import {
   startOrderFlow,
   type OrderFlow,
 } from './support/order-flow';
-import { cli, type CliRun } from './support/broker';
+import { useTestCredentials, cli, type CliRun } from './support/broker';
+
+useTestCredentials();
 
 // The whole order flow on loopback: token endpoint, broker API, intake queue, the real
 // book-to-bill workflow and the ledgers in dynalite. A simulation with stand-ins, not AWS.

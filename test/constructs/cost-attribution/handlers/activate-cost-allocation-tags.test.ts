@@ -1,9 +1,11 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import type {
   CustomResourceEvent,
   ScheduledActivation,
 } from '../../../../constructs/cost-attribution/handlers/activate-cost-allocation-tags';
+import { freshModule } from '../../../helpers';
 
 /**
  * Runs the provider against local HTTP stand-ins: Cost Explorer (JSON 1.1, reached through the
@@ -78,10 +80,13 @@ beforeEach(async () => {
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_COST_EXPLORER: ce.url,
   });
-  jest.isolateModules(() => {
-    handler =
-      require('../../../../constructs/cost-attribution/handlers/activate-cost-allocation-tags').handler;
-  });
+  // A fresh module is a fresh Lambda execution environment: its client reads the endpoint above.
+  handler = freshModule(
+    path.join(
+      __dirname,
+      '../../../../constructs/cost-attribution/handlers/activate-cost-allocation-tags',
+    ),
+  ).handler;
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 afterEach(async () => {

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   BrokerClient,
@@ -10,6 +11,7 @@ import type {
   HttpApiResult,
 } from '../../../../constructs/front-office/handlers/broker-api';
 import { BrokerStandIn, SecretsManagerStandIn, TokenEndpointStandIn } from './stand-ins';
+import { freshModule } from '../../../helpers';
 
 const SECRET_ARN =
   'arn:aws:secretsmanager:eu-west-1:123456789012:secret:office-zones/broker/clients/product.web-shop-AbCdEf';
@@ -314,9 +316,9 @@ describe('the product API handler', () => {
       BROKER_TIMEOUT_MS: '300',
     });
     // A fresh module is a fresh Lambda execution environment: no cached client or token.
-    jest.isolateModules(() => {
-      handler = require('../../../../constructs/front-office/handlers/broker-api').handler;
-    });
+    handler = freshModule(
+      path.join(__dirname, '../../../../constructs/front-office/handlers/broker-api'),
+    ).handler;
   });
   afterEach(() => {
     process.env = { ...saved };

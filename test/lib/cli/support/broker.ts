@@ -24,18 +24,24 @@ import { runCli } from '../../../../lib/cli';
 import { startApiGatewayStandIn, type ApiGatewayStandIn, type StoredKey } from './api-gateway';
 import { startCognitoLocal, type CognitoLocal } from './cognito-local';
 
-// The CLI runs in this process and takes its credentials from the default chain, as a user's
-// would: static test keys in the environment, and no shared config files or instance metadata.
-process.env.AWS_ACCESS_KEY_ID = 'AKIDTESTTESTTEST';
-process.env.AWS_SECRET_ACCESS_KEY = 'test-secret-key';
-delete process.env.AWS_SESSION_TOKEN;
-delete process.env.AWS_PROFILE;
-process.env.AWS_CONFIG_FILE = path.join(os.tmpdir(), 'oz-no-aws-config');
-process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(os.tmpdir(), 'oz-no-aws-credentials');
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
-// Notices on stderr from the SDKs (cognito-local still uses v2) are not what the tests read.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+/**
+ * Sets the environment the CLI meets in these tests. The CLI runs in the test's process and takes
+ * its credentials from the default chain, as a user's would: static test keys in the environment,
+ * and no shared config files or instance metadata. Call it at the top of each test file: modules
+ * load once per worker (DEC-042) and each file gets its environment back when it ends.
+ */
+export function useTestCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDTESTTESTTEST';
+  process.env.AWS_SECRET_ACCESS_KEY = 'test-secret-key';
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  process.env.AWS_CONFIG_FILE = path.join(os.tmpdir(), 'oz-no-aws-config');
+  process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(os.tmpdir(), 'oz-no-aws-credentials');
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  // Notices on stderr from the SDKs (cognito-local still uses v2) are not what the tests read.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+}
 
 export const REGION = 'eu-west-1';
 

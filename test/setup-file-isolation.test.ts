@@ -1,0 +1,122 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.join(__dirname, '..');
+
+// Each file marks the environment, replaces process.env, moves the working directory and builds an
+// app without an outdir; each checks at its start that no other file's marks are left. Whichever
+// runs second catches a leak.
+const marking = (name: string, other: string) => `import * as fs from 'node:fs';
+import * as os from 'node:os';
+const { App, Stack } = require(${JSON.stringify(require.resolve('aws-cdk-lib'))});
+
+const start = { cwd: process.cwd(), env: { ...process.env }, tmpdir: os.tmpdir() };
+process.env.OZ_MARK_${name} = '1';
+process.env = { ...process.env, OZ_REPLACED_${name}: '1' };
+process.chdir(os.tmpdir());
+
+test('starts clean: no other file left marks behind', () => {
+  expect(start.env.OZ_MARK_${other}).toBeUndefined();
+  expect(start.env.OZ_REPLACED_${other}).toBeUndefined();
+  expect(start.cwd).toBe(${JSON.stringify(root)});
+  expect(start.tmpdir).toBe(start.env.TMPDIR);
+  expect(start.tmpdir).not.toBe(process.env.OZ_SYSTEM_TMP);
+});
+
+test('builds an app that picks its own outdir', () => {
+  const app = new App();
+  new Stack(app, 'S');
+  expect(app.synth().directory).toContain(os.tmpdir());
+});
+
+afterAll(() => {
+  // The file's own afterAll still sees what the file set.
+  fs.writeFileSync(process.env.OZ_RECORD + '.${name}', String(process.env.OZ_MARK_${name}));
+});
+`;
+
+const timing = `let after = 0;
+test('never settles', () => new Promise(() => undefined), 300);
+test('runs after the one that timed out', () => { after += 1; expect(after).toBe(1); });
+describe('a hook that never settles', () => {
+  beforeAll(() => new Promise(() => undefined), 200);
+  test('fails the file by its hook', () => undefined);
+});
+`;
+
+function runJest(tests: string, args: string[]) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-isolation-'));
+  const tmp = path.join(work, 'tmp');
+  fs.mkdirSync(tmp);
+  const run = spawnSync(
+    process.execPath,
+    [
+      require.resolve('jest/bin/jest'),
+      '--ci',
+      '--config',
+      JSON.stringify({ ...require('../jest.config.js'), rootDir: root, roots: [tests] }),
+      '--cacheDirectory',
+      path.join(work, 'cache'),
+      ...args,
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        TMPDIR: tmp,
+        OZ_SYSTEM_TMP: tmp,
+        OZ_RECORD: path.join(work, 'record'),
+      },
+    },
+  );
+  // tsx keeps its compile cache in the system's temporary directory (tsx-<uid>), as it should.
+  const left = fs.readdirSync(tmp).filter((f) => !f.startsWith('tsx-'));
+  const records = Object.fromEntries(
+    fs
+      .readdirSync(work)
+      .filter((f) => f.startsWith('record.'))
+      .map((f) => [f.slice('record.'.length), fs.readFileSync(path.join(work, f), 'utf8')]),
+  );
+  fs.rmSync(work, { recursive: true, force: true });
+  return { ...run, left, records };
+}
+
+describe('test/setup-file-isolation.js under jest-light-runner', () => {
+  const tests = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-isolation-tests-'));
+  beforeAll(() => {
+    fs.writeFileSync(path.join(tests, 'a.test.ts'), marking('A', 'B'));
+    fs.writeFileSync(path.join(tests, 'b.test.ts'), marking('B', 'A'));
+  });
+  afterAll(() => fs.rmSync(tests, { recursive: true, force: true }));
+
+  test('gives each file in a worker the environment and working directory it started with', () => {
+    const run = runJest(tests, ['--runInBand']);
+    expect(run.stderr).toContain('Tests:       4 passed, 4 total');
+    expect(run.records).toEqual({ A: '1', B: '1' });
+    expect(run.left).toEqual([]);
+  });
+
+  test('removes each worker process its temporary directory, cdk.out folders included', () => {
+    const run = runJest(tests, ['--maxWorkers=2']);
+    expect(run.stderr).toContain('Tests:       4 passed, 4 total');
+    expect(run.left).toEqual([]);
+  });
+
+  test('fails a test or hook that outlives its timeout, with jest words, and runs the next', () => {
+    const timeouts = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-isolation-timeouts-'));
+    fs.writeFileSync(path.join(timeouts, 'c.test.ts'), timing);
+    const run = runJest(timeouts, ['--runInBand']);
+    fs.rmSync(timeouts, { recursive: true, force: true });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Exceeded timeout of 300 ms for a test.');
+    expect(run.stderr).toContain('Exceeded timeout of 200 ms for a hook.');
+    expect(run.stderr).toMatch(/✓ runs after the one that timed out/);
+    // jest-light-runner still runs the tests under a failed beforeAll; the hook fails the file.
+    expect(run.stderr).toMatch(/✕ \(beforeAll\)/);
+    expect(run.stderr).toContain('Tests:       2 failed, 2 passed, 4 total');
+  });
+});
