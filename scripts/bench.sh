@@ -4,7 +4,8 @@
 #   scripts/bench.sh [runs]                     the reference: cdk synth with and without validation, npm test
 #   scripts/bench.sh products [runs] [counts]   the app alone (no CDK CLI, validation off, bundling on) for
 #                                               blueprints of <counts> products (default "1 50 200 400") and
-#                                               10 capabilities: seconds, peak memory, ratio, stacks, largest stack
+#                                               10 capabilities: seconds, peak memory, ratio, stacks, largest stack;
+#                                               and `npx cdk synth --no-validation` warm, as a user runs it
 # Office Zones is timed cold (OFFICE_ZONES_CACHE=off: the app and every handler bundled, every access path asked
 # of the IAM engine, every picture laid out) and warm (after a synth of the same blueprint filled
 # node_modules/.cache/office-zones, as a user's next synth finds it; DEC-040).
@@ -79,12 +80,17 @@ for (const f of files) {
 }
 console.log(`${files.length} ${best.name} ${best.n} ${best.kb.toFixed(0)}`);' "$work/out"
   }
+  cli_synth() { # dir [blueprint] -> `npx cdk synth --no-validation` in dir, as a user runs it (median seconds)
+    local dir="$1" blueprint="${2:-}"
+    time_of bash -c "cd '$dir' && npx cdk synth -q --no-notices --no-validation -o '$work/cli-out' ${blueprint:+-c blueprint='$blueprint'}"
+  }
   bare_out=$(for _ in $(seq "$runs"); do run_app "$bare" app.js ""; done)
+  bare_cli=$(cli_synth "$bare")
   bare_s=$(awk '{print $1}' <<<"$bare_out" | median)
   bare_mb=$(awk '{print $2}' <<<"$bare_out" | median)
-  printf '| products | capabilities | seconds cold | seconds warm | peak MiB | ratio to the bare app (cold, warm) | stacks | largest stack (resources, KB) | result |\n'
-  printf '| -------- | ------------ | ------------ | ------------ | -------- | ---------------------------------- | ------ | ----------------------------- | ------ |\n'
-  printf '| bare app | - | %.1f | - | %.0f | 1.0x | 1 | - | - |\n' "$bare_s" "$bare_mb"
+  printf '| products | capabilities | seconds cold | seconds warm | peak MiB | ratio to the bare app (cold, warm) | `cdk synth` warm | ratio | stacks | largest stack (resources, KB) | result |\n'
+  printf '| -------- | ------------ | ------------ | ------------ | -------- | ---------------------------------- | ---------------- | ----- | ------ | ----------------------------- | ------ |\n'
+  printf '| bare app | - | %.1f | - | %.0f | 1.0x | %.1f | 1.0x | 1 | - | - |\n' "$bare_s" "$bare_mb" "$bare_cli"
   for n in $counts; do
     file="$work/blueprint-$n.json"
     npx tsx scripts/write-large-blueprint.ts "$n" 10 "$file"
@@ -96,10 +102,14 @@ console.log(`${files.length} ${best.name} ${best.n} ${best.kb.toFixed(0)}`);' "$
     mb=$(awk '{print $2}' <<<"$cold_out" | median)
     code=$(printf '%s\n%s\n' "$cold_out" "$warm_out" | awk '{print $3}' | sort -n | tail -1)
     read -r stacks name resources kb < <(largest)
+    rm -rf "$work/cli-out"
+    cli=$(cli_synth "$PWD" "$file")
     result=ok
-    if [ "$code" != 0 ]; then result="fails: $(grep -m1 -o '\[[^]]*\] [^(]*' "$work/log" || echo "exit $code")"; fi
-    printf '| %s | 10 | %.1f | %.1f | %.0f | %sx, %sx | %s | %s (%s, %s) | %s |\n' "$n" "$cold" "$warm" "$mb" \
-      "$(ratio "$cold" "$bare_s")" "$(ratio "$warm" "$bare_s")" "$stacks" "$name" "$resources" "$kb" "$result"
+    if [ "$code" != 0 ]; then result="fails: $(grep -m1 -o '\[[^]]*\] [^(]*' "$work/log" || echo "exit $code")"
+    elif [ ! -f "$work/cli-out/manifest.json" ]; then result="fails: cdk synth (the app alone passed)"; fi
+    printf '| %s | 10 | %.1f | %.1f | %.0f | %sx, %sx | %.1f | %sx | %s | %s (%s, %s) | %s |\n' "$n" "$cold" "$warm" "$mb" \
+      "$(ratio "$cold" "$bare_s")" "$(ratio "$warm" "$bare_s")" "$cli" "$(ratio "$cli" "$bare_cli")" \
+      "$stacks" "$name" "$resources" "$kb" "$result"
   done
   exit 0
 fi
