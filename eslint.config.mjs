@@ -119,6 +119,32 @@ export default tseslint.config(
     rules: {
       ...jest.configs['flat/recommended'].rules,
       'jest/no-focused-tests': 'error',
+      // What jest-light-runner does not provide (DEC-042): fail here rather than at run time.
+      'jest/no-restricted-jest-methods': [
+        'error',
+        Object.fromEntries(
+          [
+            'mock',
+            'doMock',
+            'unstable_mockModule',
+            'isolateModules',
+            'resetModules',
+            'requireActual',
+            'setTimeout',
+            'isMockFunction',
+          ].map((m) => [m, 'not available under jest-light-runner (DEC-042)']),
+        ),
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['test', 'it'].flatMap((object) =>
+          ['todo', 'failing'].map((property) => ({
+            object,
+            property,
+            message: 'jest-light-runner runs it as an ordinary test (DEC-042)',
+          })),
+        ),
+      ],
       // Tests read synthesized templates, which are untyped JSON.
       '@typescript-eslint/no-explicit-any': 'off',
       'jest/expect-expect': [

@@ -1,4 +1,4 @@
-/* global expect */
+/* global expect, jest */
 // What jest's default runner gave each test file, kept under jest-light-runner (DEC-042).
 //
 // jest-light-runner runs test files one after another in the same Node.js process (two workers),
@@ -9,9 +9,13 @@
 //   TMPDIR point into it (apps built without an outdir make their `cdk.out*` folder there). One
 //   per worker, not per file: aws-cdk-lib keeps the first os.tmpdir() it reads for the process;
 // - for each file, process.env, process.env itself and the working directory as they were before
-//   the file ran;
-// - a timeout for every test and hook: the one given to test() or beforeAll(), else the config's
-//   testTimeout. A test that never settles fails with jest's words and the next one runs.
+//   the file ran, real timers, and every jest.spyOn spy restored;
+// - a timeout for every test and hook, done callbacks included: the one given to test() or
+//   beforeAll(), else the config's testTimeout (not a --testTimeout given on the command line,
+//   which jest-light-runner does not pass on). A test that never settles fails with jest's words,
+//   pointing at the test, and the next one runs;
+// - a worker that ends: when the runner lets a worker go and a test left a server, socket or timer
+//   open, the worker says what was open and exits, as jest's runner force-exits its workers.
 // A file starts when the runner sets expect's testPath, before it loads the file; it ends with
 // the last afterAll hook of its root block, or when the next file starts if it never got that far.
 // test/setup-file-isolation.test.ts runs files through this setup and proves each of these.
@@ -52,6 +56,22 @@ function endFile() {
   for (const key of Object.keys(process.env)) if (!(key in file.env)) delete process.env[key];
   for (const [key, value] of Object.entries(file.env)) process.env[key] = value;
   if (process.cwd() !== file.cwd) process.chdir(file.cwd);
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+}
+
+// jest-light-runner lets a child-process worker go by disconnecting it; a worker whose tests left
+// a handle open would otherwise live on (and keep `npm test | tee` waiting on its output).
+if (process.connected) {
+  process.on('disconnect', () => {
+    realSetTimeout(() => {
+      const open = process.getActiveResourcesInfo().filter((r) => !/^(TTYWrap|PipeWrap)$/.test(r));
+      process.stderr.write(
+        `A test worker was stopped: its tests left ${open.join(', ') || 'handles'} open (a server, socket or timer not closed in afterAll).\n`,
+      );
+      process.exit(process.exitCode ?? 0);
+    }, 1000).unref();
+  });
 }
 
 const setState = expect.setState;
@@ -61,24 +81,35 @@ expect.setState = function (state) {
   return setState.call(this, state);
 };
 
-function withTimeout(fn, timeout, what) {
-  // A test taking a done callback keeps its own contract; none of ours does.
-  if (typeof fn !== 'function' || fn.length > 0) return fn;
+/** A test's or hook's function as one returning a promise: a done callback settles it. */
+function asPromise(fn) {
+  if (fn.length === 0) return fn;
+  return function () {
+    return new Promise((resolve, reject) => {
+      const done = (error) => (error ? reject(error) : resolve());
+      done.fail = reject;
+      fn.call(this, done);
+    });
+  };
+}
+
+function withTimeout(fn, timeout, asyncError, what) {
+  if (typeof fn !== 'function') return fn;
+  const run = asPromise(fn);
   const ms = timeout ?? DEFAULT_TIMEOUT_MS;
   return function () {
     let timer;
     const expired = new Promise((_, reject) => {
-      timer = realSetTimeout(
-        () =>
-          reject(
-            new Error(
-              `Exceeded timeout of ${ms} ms for ${what}.\nAdd a timeout value to this test to increase the timeout, if this is a long-running test. See https://jestjs.io/docs/api#testname-fn-timeout.`,
-            ),
-          ),
-        ms,
-      );
+      timer = realSetTimeout(() => {
+        const message = `Exceeded timeout of ${ms} ms for ${what}.\nAdd a timeout value to this test to increase the timeout, if this is a long-running test. See https://jestjs.io/docs/api#testname-fn-timeout.`;
+        const error = new Error(message);
+        // Where the test or hook was declared, as jest's runner reports a timeout.
+        if (asyncError?.stack)
+          error.stack = `Error: ${message}\n${asyncError.stack.split('\n').slice(1).join('\n')}`;
+        reject(error);
+      }, ms);
     });
-    return Promise.race([Promise.resolve().then(() => fn.call(this)), expired]).finally(() =>
+    return Promise.race([Promise.resolve().then(() => run.call(this)), expired]).finally(() =>
       realClearTimeout(timer),
     );
   };
@@ -99,10 +130,12 @@ circus.addEventHandler((event, state) => {
   }
   if (event.name === 'add_test') {
     const test = state.currentDescribeBlock.children.at(-1);
-    if (test?.type === 'test') test.fn = withTimeout(test.fn, test.timeout, 'a test');
+    if (test?.type === 'test')
+      test.fn = withTimeout(test.fn, test.timeout, test.asyncError, 'a test');
   } else if (event.name === 'add_hook') {
     const hook = state.currentDescribeBlock.hooks.at(-1);
-    if (hook && hook !== endHook) hook.fn = withTimeout(hook.fn, hook.timeout, 'a hook');
+    if (hook && hook !== endHook)
+      hook.fn = withTimeout(hook.fn, hook.timeout, hook.asyncError, 'a hook');
     // The file's own afterAll hooks run first: they may still use the directory and the env.
     const at = root.hooks.indexOf(endHook);
     if (at !== root.hooks.length - 1) root.hooks.push(...root.hooks.splice(at, 1));

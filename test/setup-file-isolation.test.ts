@@ -12,7 +12,13 @@ const marking = (name: string, other: string) => `import * as fs from 'node:fs';
 import * as os from 'node:os';
 const { App, Stack } = require(${JSON.stringify(require.resolve('aws-cdk-lib'))});
 
-const start = { cwd: process.cwd(), env: { ...process.env }, tmpdir: os.tmpdir() };
+const start = {
+  cwd: process.cwd(),
+  env: { ...process.env },
+  tmpdir: os.tmpdir(),
+  log: console.log,
+  spied: (console.log as any)._isMockFunction === true,
+};
 process.env.OZ_MARK_${name} = '1';
 process.env = { ...process.env, OZ_REPLACED_${name}: '1' };
 process.chdir(os.tmpdir());
@@ -23,6 +29,17 @@ test('starts clean: no other file left marks behind', () => {
   expect(start.cwd).toBe(${JSON.stringify(root)});
   expect(start.tmpdir).toBe(start.env.TMPDIR);
   expect(start.tmpdir).not.toBe(process.env.OZ_SYSTEM_TMP);
+});
+
+test('starts with real timers and no spy left by another file', async () => {
+  expect(start.spied).toBe(false);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+}, 1000);
+
+test('leaves a spy and fake timers behind for the next file to not find', () => {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.useFakeTimers();
+  expect(console.log).not.toBe(start.log);
 });
 
 test('builds an app that picks its own outdir', () => {
@@ -40,6 +57,8 @@ afterAll(() => {
 const timing = `let after = 0;
 test('never settles', () => new Promise(() => undefined), 300);
 test('runs after the one that timed out', () => { after += 1; expect(after).toBe(1); });
+test('never calls done', (done) => { void done; }, 250);
+test('calls done', (done) => { setTimeout(done, 10); });
 describe('a hook that never settles', () => {
   beforeAll(() => new Promise(() => undefined), 200);
   test('fails the file by its hook', () => undefined);
@@ -95,14 +114,14 @@ describe('test/setup-file-isolation.js under jest-light-runner', () => {
 
   test('gives each file in a worker the environment and working directory it started with', () => {
     const run = runJest(tests, ['--runInBand']);
-    expect(run.stderr).toContain('Tests:       4 passed, 4 total');
+    expect(run.stderr).toContain('Tests:       8 passed, 8 total');
     expect(run.records).toEqual({ A: '1', B: '1' });
     expect(run.left).toEqual([]);
   });
 
   test('removes each worker process its temporary directory, cdk.out folders included', () => {
     const run = runJest(tests, ['--maxWorkers=2']);
-    expect(run.stderr).toContain('Tests:       4 passed, 4 total');
+    expect(run.stderr).toContain('Tests:       8 passed, 8 total');
     expect(run.left).toEqual([]);
   });
 
@@ -113,10 +132,32 @@ describe('test/setup-file-isolation.js under jest-light-runner', () => {
     fs.rmSync(timeouts, { recursive: true, force: true });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Exceeded timeout of 300 ms for a test.');
+    expect(run.stderr).toContain('Exceeded timeout of 250 ms for a test.');
+    // The timeout names where the test was declared, as jest's runner does.
+    expect(run.stderr).toMatch(/Exceeded timeout of 300 ms[^]*?c\.test\.ts:2:1/);
     expect(run.stderr).toContain('Exceeded timeout of 200 ms for a hook.');
     expect(run.stderr).toMatch(/✓ runs after the one that timed out/);
     // jest-light-runner still runs the tests under a failed beforeAll; the hook fails the file.
     expect(run.stderr).toMatch(/✕ \(beforeAll\)/);
-    expect(run.stderr).toContain('Tests:       2 failed, 2 passed, 4 total');
+    expect(run.stderr).toContain('Tests:       3 failed, 3 passed, 6 total');
+  });
+
+  test('stops a worker whose tests left a server open, and removes its directory', () => {
+    const leaky = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-isolation-leaky-'));
+    fs.writeFileSync(
+      path.join(leaky, 'd.test.ts'),
+      `import * as http from 'node:http';
+test('listens and never closes', async () => {
+  await new Promise<void>((resolve) => http.createServer().listen(0, '127.0.0.1', resolve));
+});
+`,
+    );
+    fs.writeFileSync(path.join(leaky, 'e.test.ts'), `test('passes', () => undefined);\n`);
+    const run = runJest(leaky, ['--maxWorkers=2']);
+    fs.rmSync(leaky, { recursive: true, force: true });
+    expect(run.signal).toBeNull(); // spawnSync's own timeout did not have to stop it
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('A test worker was stopped: its tests left TCPServerWrap open');
+    expect(run.left).toEqual([]);
   });
 });
