@@ -12,8 +12,9 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '\\.scale\\.test\\.ts$'],
   // Test files run one after another in each worker's own Node.js process, so aws-cdk-lib, cdk-nag
   // and our sources load once per worker rather than once per file (DEC-042). TypeScript is
-  // compiled on load by tsx (test/setup-typescript.mjs); test/setup-file-isolation.js gives each file its
-  // own temporary directory, environment and working directory, and every test its timeout.
+  // compiled on load by tsx (test/setup-typescript.mjs). test/setup-file-isolation.js gives each
+  // file the environment and working directory it started with, each test its timeout, and each
+  // worker a temporary directory of its own.
   runner: 'jest-light-runner/child-process',
   setupFiles: ['<rootDir>/test/setup-typescript.mjs', '<rootDir>/test/setup-env.js'],
   setupFilesAfterEnv: ['<rootDir>/test/setup-file-isolation.js'],
