@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures Office Zones against a bare CDK app (one bucket) in the same run, on this machine, and
 # prints the ratios. Medians of [runs] (default 3).
-#   scripts/bench.sh [runs]                     the reference: cdk synth with and without validation, npm test
+#   scripts/bench.sh [runs]                     the reference: cdk synth with and without validation, cdk synth
+#                                               after one product changed, npm test
 #   scripts/bench.sh products [runs] [counts]   the app alone (no CDK CLI, validation off, bundling on) for
 #                                               blueprints of <counts> products (default "1 50 200 400") and
 #                                               10 capabilities: seconds, peak memory, ratio, stacks, largest stack;
@@ -44,6 +45,8 @@ time_of() { # command... -> seconds (median of $runs)
     awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f\n", b - a }'
   done | median
 }
+
+time_of_once() { local runs=1; time_of "$@"; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 
@@ -118,6 +121,22 @@ synth_bare=$(time_of bash -c "cd '$bare' && npx cdk synth -q --no-notices")
 synth_cold=$(time_of env OFFICE_ZONES_CACHE=off npx cdk synth -q --no-notices)
 npx cdk synth -q --no-notices >/dev/null 2>&1 # fills the caches, as a first synth does
 synth_oz=$(time_of npx cdk synth -q --no-notices)
+# The edit loop: before each run, one product's budget is set to a value never synthesized before,
+# so one template (the product's stack) is new to every cache, as after a team's change.
+edit_blueprint() { # file -> the reference with loyalty's monthly budget set to a fresh value
+  npx tsx -e "
+import { writeFileSync } from 'node:fs';
+import { REFERENCE_BLUEPRINT } from './lib/blueprint/reference';
+const b = structuredClone(REFERENCE_BLUEPRINT);
+const loyalty = b.frontOffice?.products?.find((p) => p.name === 'loyalty');
+if (!loyalty) throw new Error('the reference has no loyalty product');
+Object.assign(loyalty, { monthlyBudgetUsd: 1000 + Number(process.hrtime.bigint() % 1000000n) });
+writeFileSync(process.argv[1], JSON.stringify(b));" "$1"
+}
+synth_edit=$(for _ in $(seq "$runs"); do
+  edit_blueprint "$bare/edited.json"
+  time_of_once npx cdk synth -q --no-notices -c blueprint="$bare/edited.json"
+done | median)
 fast_bare=$(time_of bash -c "cd '$bare' && npx cdk synth -q --no-notices --no-validation")
 fast_cold=$(time_of env OFFICE_ZONES_CACHE=off npx cdk synth -q --no-notices --no-validation)
 fast_oz=$(time_of npx cdk synth -q --no-notices --no-validation)
@@ -128,4 +147,6 @@ printf '%-48s %8.1f %8.1f %6sx %8.1f %6sx\n' 'cdk synth (CloudFormation validati
   "$synth_cold" "$(ratio "$synth_cold" "$synth_bare")" "$synth_oz" "$(ratio "$synth_oz" "$synth_bare")"
 printf '%-48s %8.1f %8.1f %6sx %8.1f %6sx\n' 'cdk synth --no-validation' "$fast_bare" \
   "$fast_cold" "$(ratio "$fast_cold" "$fast_bare")" "$fast_oz" "$(ratio "$fast_oz" "$fast_bare")"
+printf '%-48s %8.1f %8s %7s %8.1f %6sx\n' 'cdk synth after one product changed (validation)' \
+  "$synth_bare" '-' '-' "$synth_edit" "$(ratio "$synth_edit" "$synth_bare")"
 printf '%-48s %8s %8s %7s %8.1f %7s\n' 'npm test (whole suite)' '-' '-' '-' "$test_oz" '-'

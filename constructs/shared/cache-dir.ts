@@ -7,7 +7,8 @@ import * as path from 'node:path';
  * loaders and find-cache-dir), else `.cache/office-zones/<segments>` in `from`.
  *
  * Office Zones keeps there what is expensive to make and decided by its inputs alone: handler
- * bundles (DEC-029), the IAM engine's answers (DEC-039) and Graphviz layouts (DEC-040).
+ * bundles (DEC-029), the app's bundle (DEC-041), the IAM engine's answers (DEC-039), the
+ * CloudFormation validator's verdicts (DEC-043) and Graphviz layouts (DEC-040).
  */
 export function projectCacheDir(from: string, ...segments: string[]): string {
   const leaf = path.join('office-zones', ...segments);
@@ -22,9 +23,9 @@ export function projectCacheDir(from: string, ...segments: string[]): string {
 export const CACHE_SWITCH = 'OFFICE_ZONES_CACHE';
 
 /**
- * Whether `OFFICE_ZONES_CACHE=off`: every handler is bundled, every access path asked of the
- * engine and every picture laid out, as on a machine that never synthesized (a cold synth, what
- * `scripts/bench.sh` measures as cold).
+ * Whether `OFFICE_ZONES_CACHE=off`: the app and every handler are bundled, every template is
+ * validated, every access path asked of the engine and every picture laid out, as on a machine
+ * that never synthesized (a cold synth, what `scripts/bench.sh` measures as cold).
  */
 export function cachesOff(): boolean {
   return process.env[CACHE_SWITCH] === 'off';

@@ -13,6 +13,7 @@ import {
 } from '../blueprint';
 import { writeReports } from '../reports';
 import { checkRegions } from './regions';
+import { cacheCloudFormationValidation } from './validation-cache';
 import { readSecurityResults } from '../reports/security-findings';
 import {
   formatLimitProblem,
@@ -158,6 +159,12 @@ export class LimitError extends Error {
  * The reports are written also when synth fails (a finding of the gate), so that a reviewer can
  * read why; the synth error is thrown after them.
  *
+ * When the app runs aws-cdk-lib's CloudFormation validation (its default, unless `CDK_VALIDATION`
+ * is `false`) and has no CloudFormation validation plugin of its own, the validation runs through
+ * `CachedCloudFormationValidatePlugin`: the same report, with templates validated before read from
+ * the project's cache (DEC-043). Register a `CloudFormationValidatePlugin` on the app before this
+ * call to keep aws-cdk-lib's.
+ *
  * @throws BlueprintError when the blueprint has problems (all of them, by path and value), before
  *   any stack is built
  * @throws TypeError when the blueprint has `delivery` but was given as an object, or its file is
@@ -217,6 +224,8 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
         })
       : undefined;
 
+  // Last, so that the validation report lists the plugins in aws-cdk-lib's order (DEC-043).
+  cacheCloudFormationValidation(app);
   let assembly: CloudAssembly | undefined;
   let synthError: unknown;
   try {
