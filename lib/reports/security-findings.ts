@@ -81,9 +81,33 @@ const REFERENCE = /\(ref ([A-Z][A-Z0-9]*-[0-9]+)\)$/;
  */
 export function readSecurityResults(ctx: ReportContext): SecurityResults {
   const reportFile = path.join(ctx.outdir, VALIDATION_REPORT_FILE);
-  const report: ReportJson = fs.existsSync(reportFile)
-    ? JSON.parse(fs.readFileSync(reportFile, 'utf8'))
-    : {};
+  const reportText = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : undefined;
+  const manifestFile = path.join(ctx.outdir, 'manifest.json');
+  const manifestText = fs.existsSync(manifestFile) ? fs.readFileSync(manifestFile, 'utf8') : '';
+  // The security report, its SARIF, the page and the gate each read the results of one synth:
+  // read once, as long as the output directory, its validation report and manifest are the same.
+  const owner = ctx.security ?? NO_SECURITY;
+  const kept = lastRead.get(owner);
+  if (
+    kept?.outdir === ctx.outdir &&
+    kept.reportText === reportText &&
+    kept.manifestText === manifestText
+  )
+    return kept.results;
+  const results = securityResults(ctx, reportText);
+  lastRead.set(owner, { outdir: ctx.outdir, reportText, manifestText, results });
+  return results;
+}
+
+/** The results last read for each synth's security checks ({@link readSecurityResults}). */
+const lastRead = new WeakMap<
+  object,
+  { outdir: string; reportText?: string; manifestText: string; results: SecurityResults }
+>();
+const NO_SECURITY = {};
+
+function securityResults(ctx: ReportContext, reportText: string | undefined): SecurityResults {
+  const report: ReportJson = reportText !== undefined ? JSON.parse(reportText) : {};
   const locate = locator(ctx.outdir);
   const plugins = report.pluginReports ?? [];
   const names = [
@@ -137,7 +161,7 @@ export function readSecurityResults(ctx: ReportContext): SecurityResults {
     }
     return { name, version: plugin?.pluginVersion, rules, findings, acknowledged };
   });
-  return { validated: fs.existsSync(reportFile), packs };
+  return { validated: reportText !== undefined, packs };
 }
 
 /** The parts of a cloud assembly manifest artifact that locate findings. */

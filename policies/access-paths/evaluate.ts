@@ -423,7 +423,7 @@ export function completeAccessPaths(
       // Only a key some policy of the request names can change the decision. The runner already
       // has the engine evaluate `kms:EncryptionContext:<key>` keys another way (engine-runner.js).
       const dropped = Object.keys(path.context ?? {}).filter(
-        (k) => answer.ignoredContextKeys?.includes(k) && policyText?.includes(k.toLowerCase()),
+        (k) => answer.ignoredContextKeys?.includes(k) && policyText?.().includes(k.toLowerCase()),
       );
       if (dropped.length)
         return {
@@ -486,9 +486,21 @@ export interface Prepared {
   readonly path: AccessPath;
   readonly simulation?: unknown;
   /** Every policy of the request as lower-case text, to tell which context keys they name. */
-  readonly policyText?: string;
+  readonly policyText?: () => string;
   readonly labels: { resource?: string };
   readonly error?: string;
+}
+
+/**
+ * Whether a policy document holds an intrinsic the simulation could not resolve ({@link
+ * isUnresolved}), once per document: the same documents serve thousands of paths at scale.
+ */
+const unresolvedDocuments = new WeakMap<object, boolean>();
+function unresolvedDocument(document: unknown): boolean {
+  if (typeof document !== 'object' || document === null) return isUnresolved(document);
+  let known = unresolvedDocuments.get(document);
+  if (known === undefined) unresolvedDocuments.set(document, (known = isUnresolved(document)));
+  return known;
 }
 
 function prepare(ctx: AccessPathContext, path: AccessPath): Prepared {
@@ -554,22 +566,22 @@ function prepare(ctx: AccessPathContext, path: AccessPath): Prepared {
     if (p.sourceAccount) context['aws:SourceAccount'] = p.sourceAccount;
   }
   Object.assign(context, path.context ?? {});
-  if (isUnresolved([path.resource, principal, resourcePolicy?.document, identityPolicies]))
+  if (
+    isUnresolved([path.resource, principal]) ||
+    unresolvedDocument(resourcePolicy?.document) ||
+    identityPolicies.some((x) => unresolvedDocument(x.policy))
+  )
     return {
       path,
       labels: {},
       error: `the simulation could not resolve every intrinsic of the policies or ARNs this path needs`,
     };
-  const policyText = JSON.stringify([
-    identityPolicies,
-    resourcePolicy?.document,
-    boundary,
-    scps,
-  ]).toLowerCase();
+  const documents = [identityPolicies, resourcePolicy?.document, boundary, scps];
   return {
     path,
     labels: { resource: resourcePolicy?.label },
-    policyText,
+    // Needed only when the engine drops a context key the request carries: made then.
+    policyText: () => JSON.stringify(documents).toLowerCase(),
     simulation: {
       request: {
         principal,
