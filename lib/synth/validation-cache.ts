@@ -83,9 +83,13 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
     };
   }
 
-  /** The validator's report on the templates of `context`, as aws-cdk-lib's plugin makes it. */
+  /**
+   * The validator's report on the templates of `context`, from the plugin aws-cdk-lib registers
+   * by default: one engine per process, as without this plugin, so every app of a process (tests,
+   * several apps) starts the engine once.
+   */
   protected ask(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    return super.validate(context);
+    return CloudFormationValidatePlugin._singletonInstance().validate(context);
   }
 
   /** The kept verdicts by key; an absent, damaged or foreign file is empty. */
