@@ -49,12 +49,18 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
     const kept = this.read();
     const missed = context.stackTemplates.filter((_, i) => kept[keys[i]] === undefined);
     const fresh = new Map<string, PolicyViolation[]>();
-    if (missed.length > 0) {
-      const report = this.ask({
-        ...context,
-        stackTemplates: missed,
-        templatePaths: missed.map((s) => s.templatePath),
-      });
+    const only = (stacks: IPolicyValidationContext['stackTemplates']) => ({
+      ...context,
+      stackTemplates: stacks,
+      templatePaths: stacks.map((s) => s.templatePath),
+    });
+    if (missed.length === 1 || (missed.length > 1 && startEngine(missed))) {
+      // One template at a time, so each keeps its findings in its own order (a report of several
+      // templates lists a template's findings in the order they first appear in any of them).
+      for (const s of missed)
+        fresh.set(s.templatePath, ofTemplate(this.ask(only([s])).violations, s.templatePath));
+    } else if (missed.length > 1) {
+      const report = this.ask(only(missed));
       for (const s of missed)
         fresh.set(s.templatePath, ofTemplate(report.violations, s.templatePath));
     }
@@ -85,21 +91,26 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
 
   /**
    * The validator's report on the templates of `context`, from the plugin aws-cdk-lib registers
-   * by default: one engine per process, as without this plugin, so every app of a process (tests,
-   * several apps) starts the engine once.
+   * by default: one engine per process, as without this plugin, started again only for resource
+   * types it was not started for.
    */
   protected ask(context: IPolicyValidationContext): PolicyValidationPluginReport {
     return CloudFormationValidatePlugin._singletonInstance().validate(context);
   }
 
-  /** The kept verdicts by key; an absent, damaged or foreign file is empty. */
+  /**
+   * The kept verdicts by key; an absent, damaged or foreign file is empty, and a verdict that is
+   * not a list of violations as this plugin writes them is left out (its template is validated).
+   */
   private read(): Record<string, StoredViolation[]> {
     if (!this.cacheFile || cachesOff()) return {};
     try {
       const parsed: unknown = JSON.parse(fs.readFileSync(this.cacheFile, 'utf8'));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
       return Object.fromEntries(
-        Object.entries(parsed).filter(([, v]) => Array.isArray(v)),
+        Object.entries(parsed).filter(
+          ([, v]) => Array.isArray(v) && v.every((x) => isStoredViolation(x)),
+        ),
       ) as Record<string, StoredViolation[]>;
     } catch {
       return {};
@@ -117,13 +128,15 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
     const all = [...Object.entries(kept).filter(([k]) => !now.has(k)), ...entries].slice(
       -VERDICT_LIMIT,
     );
+    const tmp = `${this.cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}`;
     try {
       fs.mkdirSync(path.dirname(this.cacheFile), { recursive: true });
-      const tmp = `${this.cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}`;
       fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(all)));
       fs.renameSync(tmp, this.cacheFile);
     } catch {
-      // A read-only or full disk: the next synth asks the validator again.
+      // A read-only or full disk, or a folder in the file's place: the next synth asks the
+      // validator again.
+      fs.rmSync(tmp, { force: true });
     }
   }
 }
@@ -141,6 +154,59 @@ type StoredViolation = Omit<PolicyViolation, 'violatingResources'> & {
     'templatePath'
   >[];
 };
+
+/** Whether `x` has the shape of a violation this plugin keeps ({@link store}). */
+function isStoredViolation(x: unknown): x is StoredViolation {
+  if (!x || typeof x !== 'object') return false;
+  const v = x as Record<string, unknown>;
+  return (
+    typeof v.ruleName === 'string' &&
+    typeof v.description === 'string' &&
+    (v.severity === undefined || typeof v.severity === 'string') &&
+    (v.fix === undefined || typeof v.fix === 'string') &&
+    (v.ruleMetadata === undefined ||
+      (typeof v.ruleMetadata === 'object' && v.ruleMetadata !== null)) &&
+    Array.isArray(v.violatingResources) &&
+    v.violatingResources.every(
+      (r: unknown) =>
+        !!r &&
+        typeof r === 'object' &&
+        Array.isArray((r as { locations?: unknown }).locations) &&
+        ['resourceLogicalId', 'constructPath'].every((k) => {
+          const value = (r as Record<string, unknown>)[k];
+          return value === undefined || typeof value === 'string';
+        }),
+    )
+  );
+}
+
+/**
+ * Starts the validator's engine of aws-cdk-lib's default plugin for the resource types of all of
+ * `stacks` at once, so that validating them one by one does not start it again for each template
+ * with a type the one before lacked (the plugin starts a new engine then: 2 s each). Uses the
+ * plugin's private `initializeEngine` (aws-cdk-lib 2.276); without it, returns false and the
+ * templates are validated together.
+ */
+function startEngine(stacks: IPolicyValidationContext['stackTemplates']): boolean {
+  const plugin = CloudFormationValidatePlugin._singletonInstance() as unknown as {
+    initializeEngine?: (resourceTypes: Set<string>) => unknown;
+  };
+  if (typeof plugin.initializeEngine !== 'function') return false;
+  const types = new Set<string>();
+  for (const s of stacks) {
+    try {
+      const template = JSON.parse(fs.readFileSync(s.templatePath, 'utf8')) as {
+        Resources?: Record<string, { Type?: unknown }>;
+      };
+      for (const r of Object.values(template.Resources ?? {}))
+        if (r && typeof r === 'object' && typeof r.Type === 'string') types.add(r.Type);
+    } catch {
+      // as aws-cdk-lib does: a template it cannot read adds no types
+    }
+  }
+  plugin.initializeEngine.call(plugin, types);
+  return true;
+}
 
 /** The violations that name `templatePath`, each with only that template's resources. */
 function ofTemplate(

@@ -13,32 +13,43 @@ import { CDK_CONTEXT, errorOf, withCachesOff } from '../../helpers';
 // (test/setup-env.js); each file's environment is restored after it (DEC-042).
 delete process.env.CDK_VALIDATION;
 
+/** Stacks by id, each a list of resources: [logical id, CloudFormation type, properties]. */
+type Spec = Record<string, [string, string, Record<string, unknown>][]>;
+
+const QUEUE = 'AWS::SQS::Queue';
+const TOPIC = 'AWS::SNS::Topic';
+const BUCKET = 'AWS::S3::Bucket';
+
 /**
- * An app of three stacks: A and B each with a queue and a topic the validator refuses (the same
- * findings in both, which the validator merges into one violation each), C with a valid queue.
- * `visibility` changes B's queue.
+ * Stacks A and B each with a queue and a topic the validator refuses (the same findings in both,
+ * which the validator merges into one violation each), and C with a valid bucket.
  */
-function build(outdir: string, opts: { visibility?: string; strict?: boolean } = {}): App {
+const REFUSED: Spec = {
+  A: [
+    ['Queue', QUEUE, { VisibilityTimeout: 'abc' }],
+    ['Topic', TOPIC, { Nope: true }],
+  ],
+  B: [
+    ['Queue', QUEUE, { VisibilityTimeout: 'abc' }],
+    ['Topic', TOPIC, { Nope: true }],
+  ],
+  C: [['Bucket', BUCKET, {}]],
+};
+
+function build(outdir: string, spec: Spec, strict = false): App {
   const app = new App({
     outdir,
     context: {
       ...CDK_CONTEXT,
       // cdk.json sets it (a finding fails synth); off, the findings are warnings in the report.
-      '@aws-cdk/core:validateAgainstDefaultRules': opts.strict ?? false,
+      '@aws-cdk/core:validateAgainstDefaultRules': strict,
     },
   });
-  for (const id of ['A', 'B']) {
+  for (const [id, resources] of Object.entries(spec)) {
     const stack = new Stack(app, id);
-    new CfnResource(stack, 'Queue', {
-      type: 'AWS::SQS::Queue',
-      properties: { VisibilityTimeout: id === 'B' ? (opts.visibility ?? 'abc') : 'abc' },
-    });
-    new CfnResource(stack, 'Topic', { type: 'AWS::SNS::Topic', properties: { Nope: true } });
+    for (const [logicalId, type, properties] of resources)
+      new CfnResource(stack, logicalId, { type, properties });
   }
-  new CfnResource(new Stack(app, 'C'), 'Queue', {
-    type: 'AWS::SQS::Queue',
-    properties: { VisibilityTimeout: 30 },
-  });
   return app;
 }
 
@@ -73,24 +84,27 @@ function cfnViolations(report: unknown): string[] {
   );
 }
 
-/** A spy on the plugin asking the validator about templates. */
+/** A spy on the plugin asking the validator about templates; `asked()` lists each call's templates. */
 function askSpy() {
-  return jest.spyOn(
+  const spy = jest.spyOn(
     CachedCloudFormationValidatePlugin.prototype as unknown as {
       ask(context: IPolicyValidationContext): PolicyValidationPluginReport;
     },
     'ask',
   );
+  const asked = () =>
+    spy.mock.calls.map((c) =>
+      c[0].stackTemplates.map((s) => path.basename(s.templatePath, '.template.json')).join(','),
+    );
+  return { spy, asked };
 }
 
 describe('CachedCloudFormationValidatePlugin', () => {
   let work: string;
-  let cacheDir: string;
   let n = 0;
   const outdir = () => path.join(work, `out${n++}`);
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-cfn-validate-'));
-    cacheDir = path.join(work, 'cache');
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
   afterEach(() => jest.restoreAllMocks());
@@ -98,63 +112,124 @@ describe('CachedCloudFormationValidatePlugin', () => {
   // aws-cdk-lib prints the report of a synth with findings; the tests read the file.
   beforeEach(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
 
-  /**
-   * The app with the cached plugin in place of aws-cdk-lib's own: one plugin for every app, as
-   * one validator engine (2 s to start) serves them all.
-   */
-  let plugin: CachedCloudFormationValidatePlugin | undefined;
-  const cached = (opts: Parameters<typeof build>[1] = {}) => {
-    const app = build(outdir(), opts);
-    Validations.of(app).addPlugins((plugin ??= new CachedCloudFormationValidatePlugin(cacheDir)));
+  /** aws-cdk-lib's own plugin, registered by aws-cdk-lib itself. */
+  const uncached = (spec: Spec) => reportOf(build(outdir(), spec));
+  /** The app with the cached plugin (keeping its verdicts in `cacheDir`) in place of aws-cdk-lib's own. */
+  const cached = (cacheDir: string, spec: Spec, strict = false) => {
+    const app = build(outdir(), spec, strict);
+    Validations.of(app).addPlugins(new CachedCloudFormationValidatePlugin(cacheDir));
     return app;
   };
 
   test('writes the report aws-cdk-lib writes, asks the validator only about templates it has not seen, and never when nothing changed (OFFICE_ZONES_CACHE=off: always)', () => {
-    const validate = askSpy();
-    const asked = () =>
-      validate.mock.calls.map((c) => c[0].stackTemplates.map((s) => path.basename(s.templatePath)));
-
-    // aws-cdk-lib's own plugin, registered by aws-cdk-lib itself.
-    const uncached = reportOf(build(outdir()));
-    expect(cfnViolations(uncached)).toEqual([
+    const cacheDir = path.join(work, 'cache-1');
+    const own = uncached(REFUSED);
+    expect(cfnViolations(own)).toEqual([
       'F3002 Nope warning: A/Topic B/Topic',
       'F3012 VisibilityTimeout warning: A/Queue B/Queue',
     ]);
-    validate.mockClear();
 
     // A cache file that is not ours is read as empty.
     fs.mkdirSync(cacheDir, { recursive: true });
     fs.writeFileSync(path.join(cacheDir, 'verdicts.json'), '{"cut short');
-    expect(reportOf(cached())).toEqual(uncached);
-    expect(asked()).toEqual([['A.template.json', 'B.template.json', 'C.template.json']]);
-    validate.mockClear();
+    const { spy, asked } = askSpy();
+    expect(reportOf(cached(cacheDir, REFUSED))).toEqual(own);
+    expect(asked()).toEqual(['A', 'B', 'C']);
+    spy.mockClear();
 
-    expect(reportOf(cached())).toEqual(uncached);
-    expect(validate).not.toHaveBeenCalled();
+    expect(reportOf(cached(cacheDir, REFUSED))).toEqual(own);
+    expect(spy).not.toHaveBeenCalled();
 
     // B's queue changes: only B is validated; A's findings come from the cache, merged as before.
-    const changed = reportOf(cached({ visibility: 'def' }));
-    expect(asked()).toEqual([['B.template.json']]);
+    const changedSpec = { ...REFUSED, B: [['Queue', QUEUE, { VisibilityTimeout: 'def' }]] } as Spec;
+    const changed = reportOf(cached(cacheDir, changedSpec));
+    expect(asked()).toEqual(['B']);
     expect(cfnViolations(changed)).toEqual([
-      'F3002 Nope warning: A/Topic B/Topic',
+      'F3002 Nope warning: A/Topic',
       'F3012 VisibilityTimeout warning: A/Queue',
       'F3012 VisibilityTimeout warning: B/Queue',
     ]);
-    // ...which is what the validator says of the changed app when asked about every template
-    // (OFFICE_ZONES_CACHE=off, which reads and keeps nothing).
+    // ...which is what aws-cdk-lib's plugin says of the changed app.
+    expect(uncached(changedSpec)).toEqual(changed);
+
+    // OFFICE_ZONES_CACHE=off reads and keeps nothing.
     const kept = fs.readFileSync(path.join(cacheDir, 'verdicts.json'), 'utf8');
-    validate.mockClear();
-    expect(withCachesOff(() => reportOf(cached({ visibility: 'def' })))).toEqual(changed);
-    expect(asked()).toEqual([['A.template.json', 'B.template.json', 'C.template.json']]);
+    spy.mockClear();
+    expect(withCachesOff(() => reportOf(cached(cacheDir, changedSpec)))).toEqual(changed);
+    expect(asked()).toEqual(['A', 'B', 'C']);
     expect(fs.readFileSync(path.join(cacheDir, 'verdicts.json'), 'utf8')).toBe(kept);
   });
 
+  test("keeps each template's findings in its own order, and starts the validator once for templates of different resource types", () => {
+    const cacheDir = path.join(work, 'cache-2');
+    // B finds DelaySeconds first, then VisibilityTimeout; A finds only VisibilityTimeout, so in a
+    // report of both, VisibilityTimeout comes first.
+    const spec: Spec = {
+      A: [['Queue', QUEUE, { VisibilityTimeout: 'abc' }]],
+      B: [
+        ['Q1', QUEUE, { DelaySeconds: 'zzz' }],
+        ['Q2', QUEUE, { VisibilityTimeout: 'abc' }],
+        ['Topic', TOPIC, { Nope: true }],
+      ],
+      C: [['Bucket', BUCKET, { Nope: true }]],
+    };
+    // A fresh default plugin, as in a process that has not validated yet.
+    CloudFormationValidatePlugin._disposeSingleton();
+    const engines = jest.spyOn(
+      CloudFormationValidatePlugin.prototype as unknown as {
+        initializeEngine(types: Set<string>): unknown;
+      },
+      'initializeEngine',
+    );
+    reportOf(cached(cacheDir, spec));
+    expect(new Set(engines.mock.results.map((r) => r.value)).size).toBe(1);
+
+    // A no longer finds anything: B's findings, from the cache, come in B's order.
+    const fixed: Spec = { ...spec, A: [['Queue', QUEUE, { VisibilityTimeout: 30 }]] };
+    const { asked } = askSpy();
+    const report = reportOf(cached(cacheDir, fixed));
+    expect(asked()).toEqual(['A']);
+    // (aws-cdk-lib's report lists the violations by rule, then in the validator's order.)
+    expect(cfnViolations(report)).toEqual([
+      'F3002 Nope warning: B/Topic C/Bucket',
+      'F3012 DelaySeconds warning: B/Q1',
+      'F3012 VisibilityTimeout warning: B/Q2',
+    ]);
+    expect(uncached(fixed)).toEqual(report);
+  });
+
+  test('validates again a template whose kept verdict is damaged, and leaves no temporary file when it cannot keep verdicts', () => {
+    const cacheDir = path.join(work, 'cache-3');
+    const own = uncached(REFUSED);
+    reportOf(cached(cacheDir, REFUSED));
+    const file = path.join(cacheDir, 'verdicts.json');
+    const verdicts = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown[]>;
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        Object.fromEntries(Object.keys(verdicts).map((k, i) => [k, i === 0 ? [null] : [{}]])),
+      ),
+    );
+    const { asked } = askSpy();
+    expect(reportOf(cached(cacheDir, REFUSED))).toEqual(own);
+    expect(asked()).toEqual(['A', 'B', 'C']);
+
+    // A folder where the file should be: nothing is kept, and nothing is left behind.
+    const blocked = path.join(work, 'cache-blocked');
+    fs.mkdirSync(path.join(blocked, 'verdicts.json'), { recursive: true });
+    expect(reportOf(cached(blocked, REFUSED))).toEqual(own);
+    expect(fs.readdirSync(blocked)).toEqual(['verdicts.json']);
+  });
+
   test('a finding read from the cache fails synth under @aws-cdk/core:validateAgainstDefaultRules, as the validator would', () => {
-    reportOf(cached()); // the verdicts are kept
-    const validate = askSpy();
-    const message = errorOf(() => cached({ strict: true }).synth());
-    expect(validate).not.toHaveBeenCalled();
+    const cacheDir = path.join(work, 'cache-4');
+    reportOf(cached(cacheDir, REFUSED)); // the verdicts are kept
+    const { spy } = askSpy();
+    const message = errorOf(() => cached(cacheDir, REFUSED, true).synth());
+    expect(spy).not.toHaveBeenCalled();
     expect(message).toContain("ERROR VisibilityTimeout: 'abc' is not of type 'integer'");
+    const where = (m: string) => m.replace(/out\d+/g, 'out');
+    expect(where(message)).toBe(where(errorOf(() => build(outdir(), REFUSED, true).synth())));
   });
 });
 
