@@ -25,8 +25,11 @@ import { cachesOff, projectCacheDir } from '../../constructs/shared/cache-dir';
  *
  * What reaches `validation-report.json` is what aws-cdk-lib's own plugin reports: the same plugin
  * name, version, violations in the same order, and aws-cdk-lib's handling of them (errors are
- * warnings unless `@aws-cdk/core:validateAgainstDefaultRules` is true). `OFFICE_ZONES_CACHE=off`
- * asks the validator about every template.
+ * warnings unless `@aws-cdk/core:validateAgainstDefaultRules` is true). One exception is
+ * aws-cdk-lib's: in an app with nested stages, it gives a plugin registered on the app the app's
+ * own stacks first, and its built-in plugin the nested stages' stacks first, so findings in both
+ * come in another order (DEC-043). `OFFICE_ZONES_CACHE=off` asks the validator about every
+ * template.
  */
 export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePlugin {
   private readonly cacheFile: string | undefined;
