@@ -46,18 +46,21 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const rules = rulesDigest(this.version);
-    const keys = context.stackTemplates.map((s) =>
-      validationKey(rules, s, fs.readFileSync(s.templatePath)),
-    );
+    const templates = context.stackTemplates.map((s) => fs.readFileSync(s.templatePath));
+    const keys = context.stackTemplates.map((s, i) => validationKey(rules, s, templates[i]));
     const kept = this.read();
-    const missed = context.stackTemplates.filter((_, i) => kept[keys[i]] === undefined);
+    const isMissed = keys.map((k) => kept[k] === undefined);
+    const missed = context.stackTemplates.filter((_, i) => isMissed[i]);
     const fresh = new Map<string, PolicyViolation[]>();
     const only = (stacks: IPolicyValidationContext['stackTemplates']) => ({
       ...context,
       stackTemplates: stacks,
       templatePaths: stacks.map((s) => s.templatePath),
     });
-    if (missed.length === 1 || (missed.length > 1 && startEngine(missed))) {
+    if (
+      missed.length === 1 ||
+      (missed.length > 1 && startEngine(templates.filter((_, i) => isMissed[i])))
+    ) {
       // One template at a time, so each keeps its findings in its own order (a report of several
       // templates lists a template's findings in the order they first appear in any of them).
       for (const s of missed)
@@ -185,20 +188,20 @@ function isStoredViolation(x: unknown): x is StoredViolation {
 
 /**
  * Starts the validator's engine of aws-cdk-lib's default plugin for the resource types of all of
- * `stacks` at once, so that validating them one by one does not start it again for each template
+ * `templates` (their bytes) at once, so that validating them one by one does not start it again for each template
  * with a type the one before lacked (the plugin starts a new engine then: 2 s each). Uses the
  * plugin's private `initializeEngine` (aws-cdk-lib 2.276); without it, returns false and the
  * templates are validated together.
  */
-function startEngine(stacks: IPolicyValidationContext['stackTemplates']): boolean {
+function startEngine(templates: readonly Buffer[]): boolean {
   const plugin = CloudFormationValidatePlugin._singletonInstance() as unknown as {
     initializeEngine?: (resourceTypes: Set<string>) => unknown;
   };
   if (typeof plugin.initializeEngine !== 'function') return false;
   const types = new Set<string>();
-  for (const s of stacks) {
+  for (const bytes of templates) {
     try {
-      const template = JSON.parse(fs.readFileSync(s.templatePath, 'utf8')) as {
+      const template = JSON.parse(bytes.toString('utf8')) as {
         Resources?: Record<string, { Type?: unknown }>;
       };
       for (const r of Object.values(template.Resources ?? {}))
