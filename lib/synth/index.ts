@@ -13,7 +13,7 @@ import {
 } from '../blueprint';
 import { writeReports } from '../reports';
 import { checkRegions } from './regions';
-import { cacheCloudFormationValidation } from './validation-cache';
+import { cacheCloudFormationValidation, startValidatorAhead } from './validation-cache';
 import { readSecurityResults } from '../reports/security-findings';
 import {
   formatLimitProblem,
@@ -188,6 +188,13 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
     : undefined;
   checkRegions(blueprint, options.blueprintFile ?? 'the blueprint');
   const app = options.app ?? new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
+  // The validator starts now, beside the building of the stacks, when the templates are likely
+  // new to its cache (DEC-044).
+  const ahead = startValidatorAhead(app, {
+    blueprint,
+    context: process.env.CDK_CONTEXT_JSON ?? null,
+    gate: options.securityGate ?? true,
+  });
   // One environment-agnostic environment in the app itself (the quick start), or one stage per
   // declared environment, each stack in its account and region (DEC-035).
   const gate = options.securityGate ?? true;
@@ -225,7 +232,7 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
       : undefined;
 
   // Last, so that the validation report lists the plugins in aws-cdk-lib's order (DEC-043).
-  cacheCloudFormationValidation(app);
+  cacheCloudFormationValidation(app, ahead);
   let assembly: CloudAssembly | undefined;
   let synthError: unknown;
   try {

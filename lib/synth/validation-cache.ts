@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { App, CloudFormationValidatePlugin, Stage, Validations } from 'aws-cdk-lib';
 import type {
   IPolicyValidationContext,
@@ -33,13 +34,21 @@ import { cachesOff, projectCacheDir } from '../../constructs/shared/cache-dir';
  */
 export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePlugin {
   private readonly cacheFile: string | undefined;
+  /** The templates to start the in-process engine for, should the validator's process fail. */
+  private engineFor: Buffer[] | undefined;
 
   /**
    * @param cacheDir the folder of the cache file (default: `cfn-validate` in
    *   {@link projectCacheDir} of the working directory); `false` keeps nothing, and so does
    *   `OFFICE_ZONES_CACHE=off` when the plugin validates
+   * @param ahead what {@link startValidatorAhead} started for this synth, if anything: the
+   *   templates not kept are validated by its process, and the synth's fingerprint is recorded
+   *   once every verdict is kept
    */
-  constructor(cacheDir: string | false = projectCacheDir(process.cwd(), 'cfn-validate')) {
+  constructor(
+    cacheDir: string | false = projectCacheDir(process.cwd(), 'cfn-validate'),
+    private readonly ahead?: ValidatorAhead,
+  ) {
     super();
     this.cacheFile = cacheDir === false ? undefined : path.join(cacheDir, 'verdicts.json');
   }
@@ -57,10 +66,10 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
       stackTemplates: stacks,
       templatePaths: stacks.map((s) => s.templatePath),
     });
-    if (
-      missed.length === 1 ||
-      (missed.length > 1 && startEngine(templates.filter((_, i) => isMissed[i])))
-    ) {
+    const missedBytes = templates.filter((_, i) => isMissed[i]);
+    const viaProcess = missed.length > 1 && this.ahead?.validator !== undefined;
+    this.engineFor = viaProcess ? missedBytes : undefined;
+    if (missed.length === 1 || (missed.length > 1 && (viaProcess || startEngine(missedBytes)))) {
       // One template at a time, so each keeps its findings in its own order (a report of several
       // templates lists a template's findings in the order they first appear in any of them).
       for (const s of missed)
@@ -88,7 +97,8 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
         else violations.push({ ...v, violatingResources: [...v.violatingResources] });
       }
     });
-    if (missed.length > 0) this.write(kept, entries);
+    this.engineFor = undefined;
+    if (missed.length === 0 || this.write(kept, entries)) this.ahead?.recordKept();
     return {
       success: violations.every((v) => v.severity !== 'error' && v.severity !== 'fatal'),
       violations,
@@ -96,11 +106,17 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
   }
 
   /**
-   * The validator's report on the templates of `context`, from the plugin aws-cdk-lib registers
-   * by default: one engine per process, as without this plugin, started again only for resource
-   * types it was not started for.
+   * The validator's report on the templates of `context`: from the validator's process started
+   * ahead, else from the plugin aws-cdk-lib registers by default (one engine per process, as
+   * without this plugin, started again only for resource types it was not started for).
    */
   protected ask(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.ahead?.validator?.validate(context);
+    if (report) return report;
+    if (this.engineFor) {
+      startEngine(this.engineFor);
+      this.engineFor = undefined;
+    }
     return CloudFormationValidatePlugin._singletonInstance().validate(context);
   }
 
@@ -127,23 +143,21 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
    * Keeps this synth's verdicts last, after the newest others, up to {@link VERDICT_LIMIT}: written
    * whole through a temporary file and a rename, so two synths at once can lose each other's new
    * verdicts but never leave a damaged file. Best effort.
+   *
+   * @returns whether the verdicts are kept
    */
-  private write(kept: Record<string, StoredViolation[]>, entries: [string, StoredViolation[]][]) {
-    if (!this.cacheFile || cachesOff()) return;
+  private write(
+    kept: Record<string, StoredViolation[]>,
+    entries: [string, StoredViolation[]][],
+  ): boolean {
+    if (!this.cacheFile || cachesOff()) return false;
     const now = new Set(entries.map(([k]) => k));
     const all = [...Object.entries(kept).filter(([k]) => !now.has(k)), ...entries].slice(
       -VERDICT_LIMIT,
     );
-    const tmp = `${this.cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    try {
-      fs.mkdirSync(path.dirname(this.cacheFile), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(all)));
-      fs.renameSync(tmp, this.cacheFile);
-    } catch {
-      // A read-only or full disk, or a folder in the file's place: the next synth asks the
-      // validator again.
-      fs.rmSync(tmp, { force: true });
-    }
+    // A read-only or full disk, or a folder in the file's place: the next synth asks the
+    // validator again.
+    return writeAtomically(this.cacheFile, JSON.stringify(Object.fromEntries(all)));
   }
 }
 
@@ -304,10 +318,225 @@ export function validationKey(
  *
  * @returns whether it registered the plugin
  */
-export function cacheCloudFormationValidation(app: App): boolean {
+export function cacheCloudFormationValidation(app: App, ahead?: ValidatorAhead): boolean {
   if (!cloudFormationValidationRuns(app) || hasCloudFormationValidation(app)) return false;
-  Validations.of(app).addPlugins(new CachedCloudFormationValidatePlugin());
+  Validations.of(app).addPlugins(
+    new CachedCloudFormationValidatePlugin(projectCacheDir(process.cwd(), 'cfn-validate'), ahead),
+  );
   return true;
+}
+
+/** How many fingerprints of synths whose every verdict is kept {@link startValidatorAhead} remembers (the newest). */
+export const FINGERPRINTS_KEPT = 64;
+
+/** What {@link startValidatorAhead} started for a synth, and the synth's fingerprint. */
+export interface ValidatorAhead {
+  /** The validator's process; absent when the synth's templates are expected to be kept. */
+  readonly validator?: ValidatorProcess;
+  /** Records that every template of this synth has its verdict kept: the same synth again starts no validator. */
+  recordKept(): void;
+}
+
+/**
+ * Starts aws-cdk-lib's CloudFormation validator in a process of its own now, while the stacks are
+ * still to be built, when the synth is expected to need it (DEC-044): when `OFFICE_ZONES_CACHE`
+ * is `off`, or when `fingerprint` with the code loaded so far (every module's file, size and
+ * modification time) is not the fingerprint of a synth that ended with every verdict kept. The
+ * validator's start (some 1.4 s on a 2-core machine) then runs beside the building of the stacks
+ * instead of after it.
+ *
+ * A wrong guess costs time, never a verdict: templates are still looked up by their bytes, and a
+ * template not kept is validated by the process, or in this process when the other cannot
+ * answer. Nothing starts where aws-cdk-lib would not validate
+ * ({@link cloudFormationValidationRuns}) or where a CloudFormation validation plugin is already
+ * registered.
+ *
+ * @param fingerprint what decides the templates besides the code (the blueprint, the CDK
+ *   context), as a value JSON can write; it is hashed
+ * @param cacheDir the folder of `fingerprints.json` (default: `cfn-validate` in
+ *   {@link projectCacheDir} of the working directory, beside the verdicts)
+ * @returns undefined when no validation will run through {@link cacheCloudFormationValidation}
+ */
+export function startValidatorAhead(
+  app: App,
+  fingerprint: unknown,
+  cacheDir: string = projectCacheDir(process.cwd(), 'cfn-validate'),
+): ValidatorAhead | undefined {
+  if (!cloudFormationValidationRuns(app) || hasCloudFormationValidation(app)) return undefined;
+  const digest = createHash('sha256')
+    .update(JSON.stringify(fingerprint) ?? 'undefined')
+    .update('\n')
+    .update(loadedCode())
+    .digest('hex');
+  const file = cachesOff() ? undefined : path.join(cacheDir, 'fingerprints.json');
+  const expectKept = file !== undefined && readFingerprints(file).includes(digest);
+  const validator = expectKept ? undefined : ValidatorProcess.shared();
+  return {
+    ...(validator ? { validator } : {}),
+    recordKept() {
+      if (!file || cachesOff()) return;
+      const known = readFingerprints(file).filter((f) => f !== digest);
+      writeAtomically(file, JSON.stringify([...known, digest].slice(-FINGERPRINTS_KEPT)));
+    },
+  };
+}
+
+/** The identity of every module loaded so far (file, size, modification time): the app's code. */
+function loadedCode(): string {
+  return Object.keys(require.cache)
+    .sort()
+    .map((f) => {
+      try {
+        const st = fs.statSync(f);
+        return `${f} ${st.size} ${st.mtimeMs}`;
+      } catch {
+        return f;
+      }
+    })
+    .join('\n');
+}
+
+function readFingerprints(file: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return Array.isArray(parsed) ? parsed.filter((f): f is string => typeof f === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Writes `text` through a temporary file and a rename, so that a reader never sees half a file;
+ * best effort: no temporary file is left when it fails.
+ *
+ * @returns whether `file` now holds `text`
+ */
+function writeAtomically(file: string, text: string): boolean {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+    return true;
+  } catch {
+    fs.rmSync(tmp, { force: true });
+    return false;
+  }
+}
+
+/** How long this process waits for one answer of the validator's process before validating itself. */
+const ANSWER_TIMEOUT_MS = 300_000;
+
+/**
+ * The V8 options of the validator's process. Starting the engine grows its WebAssembly memory
+ * some 300 times, and V8 answers each growth with a garbage collection; on one thread those take
+ * about 1.4 s instead of 2.5 s with V8's helper threads on a 2-core machine (DEC-044).
+ */
+const VALIDATOR_NODE_OPTIONS = ['--single-threaded'];
+
+/**
+ * aws-cdk-lib's validator in a Node.js process of its own (`validator-process.mjs`), asked
+ * synchronously: this process posts a context to a worker thread (`validator-relay.mjs`) that
+ * talks to the validator's process, and waits on a shared counter until the answer is there.
+ */
+export class ValidatorProcess {
+  private static current: ValidatorProcess | undefined;
+
+  /**
+   * This process's validator process, started on first use (and again after a failure), as
+   * aws-cdk-lib keeps one validator per process. It does not keep this process alive.
+   */
+  static shared(): ValidatorProcess | undefined {
+    if (!ValidatorProcess.current || ValidatorProcess.current.broken)
+      ValidatorProcess.current = ValidatorProcess.start();
+    return ValidatorProcess.current;
+  }
+
+  /**
+   * A new validator process; undefined when aws-cdk-lib's plugin module
+   * (`core/lib/validation/cloudformation-validate-plugin.js`, aws-cdk-lib 2.276) or the scripts are
+   * not where this version expects them.
+   *
+   * @param script the validator's script (default: `validator-process.mjs`; tests give a failing one)
+   */
+  static start(
+    script = path.join(__dirname, 'validator-process.mjs'),
+  ): ValidatorProcess | undefined {
+    const relay = path.join(__dirname, 'validator-relay.mjs');
+    let pluginModule: string;
+    try {
+      pluginModule = path.join(
+        path.dirname(require.resolve('aws-cdk-lib/package.json')),
+        'core/lib/validation/cloudformation-validate-plugin.js',
+      );
+    } catch {
+      return undefined;
+    }
+    if (![relay, script, pluginModule].every((f) => fs.existsSync(f))) return undefined;
+    return new ValidatorProcess(relay, script, pluginModule);
+  }
+
+  /** How many answers the relay has posted (the process's end posts one too). */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly port: MessagePort;
+  private readonly worker: Worker;
+  private broken = false;
+
+  private constructor(relay: string, script: string, pluginModule: string) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(relay, {
+      workerData: {
+        script,
+        pluginModule,
+        nodeOptions: VALIDATOR_NODE_OPTIONS,
+        port: port2,
+        signal: this.signal,
+      },
+      transferList: [port2],
+    });
+    this.worker.on('error', () => this.stop());
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  /** Whether the process can still answer (it has not failed, ended or been stopped). */
+  get running(): boolean {
+    return !this.broken;
+  }
+
+  /**
+   * The process's report on `context` (the same as aws-cdk-lib's default plugin's), or undefined
+   * when the process failed, ended or took over {@link ANSWER_TIMEOUT_MS}: it is then stopped.
+   */
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport | undefined {
+    if (this.broken) return undefined;
+    const seen = Atomics.load(this.signal, 0);
+    this.port.postMessage({
+      stackTemplates: context.stackTemplates.map((s) => ({ ...s })),
+      templatePaths: [...context.templatePaths],
+    });
+    const deadline = Date.now() + ANSWER_TIMEOUT_MS;
+    for (;;) {
+      const answer = receiveMessageOnPort(this.port)?.message as
+        { report?: PolicyValidationPluginReport; error?: string } | undefined;
+      if (answer?.report) return answer.report;
+      const left = deadline - Date.now();
+      if (answer || left <= 0) {
+        this.stop();
+        return undefined;
+      }
+      Atomics.wait(this.signal, 0, seen, Math.min(left, 1000));
+    }
+  }
+
+  /** Ends the process and its relay thread. */
+  stop(): void {
+    if (this.broken) return;
+    this.broken = true;
+    this.port.postMessage('stop');
+    void this.worker.terminate();
+  }
 }
 
 function hasCloudFormationValidation(scope: Stage): boolean {

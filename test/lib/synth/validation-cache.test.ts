@@ -6,6 +6,8 @@ import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws
 import {
   cacheCloudFormationValidation,
   CachedCloudFormationValidatePlugin,
+  startValidatorAhead,
+  ValidatorProcess,
 } from '../../../lib/synth/validation-cache';
 import { CDK_CONTEXT, errorOf, withCachesOff } from '../../helpers';
 
@@ -230,6 +232,102 @@ describe('CachedCloudFormationValidatePlugin', () => {
     expect(message).toContain("ERROR VisibilityTimeout: 'abc' is not of type 'integer'");
     const where = (m: string) => m.replace(/out\d+/g, 'out');
     expect(where(message)).toBe(where(errorOf(() => build(outdir(), REFUSED, true).synth())));
+  });
+});
+
+describe('startValidatorAhead', () => {
+  let work: string;
+  let n = 0;
+  const outdir = () => path.join(work, `out${n++}`);
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-cfn-ahead-'));
+  });
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  afterEach(() => jest.restoreAllMocks());
+  beforeEach(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+
+  /** Builds `spec`, starts the validator ahead as synthOfficeZones does, registers the plugin, synthesizes. */
+  const synthAhead = (cacheDir: string, spec: Spec, strict = false) => {
+    const app = build(outdir(), spec, strict);
+    const ahead = startValidatorAhead(app, spec, cacheDir);
+    Validations.of(app).addPlugins(new CachedCloudFormationValidatePlugin(cacheDir, ahead));
+    return { app, ahead };
+  };
+
+  test("validates in the validator's process the templates not kept, with aws-cdk-lib's report, and starts none for a synth whose verdicts are all kept", () => {
+    const cacheDir = path.join(work, 'cache-1');
+    const own = reportOf(build(outdir(), REFUSED));
+    const answers = jest.spyOn(ValidatorProcess.prototype, 'validate');
+
+    const first = synthAhead(cacheDir, REFUSED);
+    expect(first.ahead?.validator).toBeInstanceOf(ValidatorProcess);
+    expect(reportOf(first.app)).toEqual(own);
+    // One template at a time, each answered by the process (none validated in this process).
+    expect(answers.mock.results.map((r) => r.type === 'return' && r.value !== undefined)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+
+    // The same synth again: every verdict is kept, so nothing starts.
+    answers.mockClear();
+    const again = synthAhead(cacheDir, REFUSED);
+    expect(again.ahead?.validator).toBeUndefined();
+    expect(reportOf(again.app)).toEqual(own);
+    expect(answers).not.toHaveBeenCalled();
+
+    // Another blueprint: the validator starts, and under validateAgainstDefaultRules its findings
+    // fail synth with aws-cdk-lib's message.
+    const changed: Spec = { ...REFUSED, C: [['Bucket', BUCKET, { Nope: true }]] };
+    const strict = synthAhead(cacheDir, changed, true);
+    expect(strict.ahead?.validator).toBeInstanceOf(ValidatorProcess);
+    const where = (m: string) => m.replace(/out\d+/g, 'out');
+    expect(where(errorOf(() => strict.app.synth()))).toBe(
+      where(errorOf(() => build(outdir(), changed, true).synth())),
+    );
+
+    // OFFICE_ZONES_CACHE=off: every template is new, so the validator always starts.
+    expect(withCachesOff(() => synthAhead(cacheDir, REFUSED).ahead?.validator)).toBeInstanceOf(
+      ValidatorProcess,
+    );
+  });
+
+  test("validates in this process, with the same report, when the validator's process fails", () => {
+    const cacheDir = path.join(work, 'cache-2');
+    const own = reportOf(build(outdir(), REFUSED));
+    const failing = path.join(work, 'failing.mjs');
+    fs.writeFileSync(failing, "process.stderr.write('no engine here'); process.exit(3);\n");
+    const validator = ValidatorProcess.start(failing);
+    expect(validator).toBeInstanceOf(ValidatorProcess);
+    const recordKept = jest.fn();
+    const app = build(outdir(), REFUSED);
+    Validations.of(app).addPlugins(
+      new CachedCloudFormationValidatePlugin(cacheDir, { validator, recordKept }),
+    );
+    const started = Date.now();
+    expect(reportOf(app)).toEqual(own);
+    // It did not wait out ANSWER_TIMEOUT_MS (5 minutes) for an answer that could not come.
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(validator?.running).toBe(false);
+    expect(recordKept).toHaveBeenCalledTimes(1);
+  });
+
+  test('starts nothing where aws-cdk-lib would not validate, or validates with a plugin of its own', () => {
+    const cacheDir = path.join(work, 'cache-3');
+    const start = jest.spyOn(ValidatorProcess, 'start');
+    expect(
+      startValidatorAhead(new App({ builtinCloudFormationValidation: false }), 'x', cacheDir),
+    ).toBeUndefined();
+    const own = new App();
+    Validations.of(own).addPlugins(new CloudFormationValidatePlugin());
+    expect(startValidatorAhead(own, 'x', cacheDir)).toBeUndefined();
+    process.env.CDK_VALIDATION = 'false';
+    try {
+      expect(startValidatorAhead(new App(), 'x', cacheDir)).toBeUndefined();
+    } finally {
+      delete process.env.CDK_VALIDATION;
+    }
+    expect(start).not.toHaveBeenCalled();
   });
 });
 
