@@ -5,8 +5,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { bundleHandler, esbuildTarget, prebundledDir } from '../constructs/shared/handler-bundle';
-import { handlerEntries } from './handler-entries';
+import {
+  bundleHandlers,
+  esbuildTarget,
+  handlerEntries,
+  prebundledDir,
+} from '../constructs/shared/handler-bundle';
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -30,9 +34,11 @@ for (const dir of ['policies', 'constructs', 'lib']) {
   }
 }
 
-const target = esbuildTarget(lambda.Runtime.NODEJS_LATEST.name);
-for (const entry of handlerEntries(root)) {
-  const out = prebundledDir(path.join(dist, path.relative(root, entry)));
-  bundleHandler(entry, out, { target });
-  process.stdout.write(`bundled ${path.relative(root, entry)} -> ${path.relative(root, out)}\n`);
-}
+// Every handler in one esbuild run (each bundle the same as made alone).
+const bundles = handlerEntries(root).map((entry) => ({
+  entry,
+  outdir: prebundledDir(path.join(dist, path.relative(root, entry))),
+}));
+bundleHandlers(bundles, { target: esbuildTarget(lambda.Runtime.NODEJS_LATEST.name) });
+for (const { entry, outdir } of bundles)
+  process.stdout.write(`bundled ${path.relative(root, entry)} -> ${path.relative(root, outdir)}\n`);

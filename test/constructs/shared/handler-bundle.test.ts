@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   bundleHandler,
+  bundleHandlers,
   cachedBundle,
   defaultCacheDir,
   esbuildTarget,
@@ -39,6 +40,66 @@ describe('handler bundles', () => {
     expect(fs.existsSync(path.join(out('a'), 'index.js.map'))).toBe(true);
     const bundled = require(path.join(out('a'), 'index.js'));
     return expect(bundled.handler()).resolves.toBe('hello, world');
+  });
+
+  /** A second handler beside greet.ts, sharing its import. */
+  const addShout = () => {
+    const shout = path.join(dir, 'handlers', 'shout.ts');
+    fs.writeFileSync(
+      shout,
+      "import { word } from './word';\nexport const handler = async () => word.toUpperCase();\n",
+    );
+    return shout;
+  };
+  const files = (out: string) =>
+    ['index.js', 'index.js.map'].map((f) => fs.readFileSync(path.join(out, f)));
+
+  test('bundles several handlers in one run, each byte for byte as it is bundled alone', () => {
+    const shout = addShout();
+    const inputs = bundleHandlers(
+      [
+        { entry, outdir: out('together/greet') },
+        { entry: shout, outdir: out('together/shout') },
+      ],
+      { target: 'node24' },
+    );
+    const word = path.join(dir, 'handlers', 'word.ts');
+    expect(inputs.map((i) => i.sort())).toEqual([
+      [entry, word],
+      [shout, word],
+    ]);
+    bundleHandler(entry, out('alone/greet'), { target: 'node24' });
+    bundleHandler(shout, out('alone/shout'), { target: 'node24' });
+    expect(files(out('together/greet'))).toEqual(files(out('alone/greet')));
+    expect(files(out('together/shout'))).toEqual(files(out('alone/shout')));
+  });
+
+  test('bundles the companions the cache lacks with a handler it must bundle, and serves them to their first request even when OFFICE_ZONES_CACHE=off', () => {
+    const shout = addShout();
+    const withCompanions = () => ({ ...options(), companions: [entry, shout] });
+    expect(cachedBundle(entry, out('a'), withCompanions())).toBe(false);
+    expect(cachedBundle(shout, out('b'), options())).toBe(true);
+    // What a cache of its own (as deep in the folder tree: the source map's paths are relative) gives.
+    cachedBundle(shout, out('alone'), { ...options(), cacheDir: path.join(dir, 'other') });
+    expect(files(out('b'))).toEqual(files(out('alone')));
+
+    // Caches off: the companion bundled in this run serves its first request only.
+    withCachesOff(() => {
+      expect(cachedBundle(entry, out('c'), withCompanions())).toBe(false);
+      expect(cachedBundle(shout, out('d'), options())).toBe(true);
+      expect(cachedBundle(shout, out('e'), options())).toBe(false);
+    });
+    // A companion the cache holds is not bundled again.
+    fs.writeFileSync(path.join(dir, 'handlers', 'greet.ts'), 'export const handler = 1;\n');
+    const records = () =>
+      fs
+        .readdirSync(cacheDir)
+        .map((slot) => fs.statSync(path.join(cacheDir, slot, 'inputs.json')).mtimeMs);
+    const before = records();
+    expect(cachedBundle(entry, out('f'), withCompanions())).toBe(false);
+    expect(records().filter((t) => !before.includes(t))).toHaveLength(1);
+    expect(cachedBundle(shout, out('g'), options())).toBe(true);
+    expect(files(out('g'))).toEqual(files(out('alone')));
   });
 
   test('bundles once and then serves the cache while no source changed', () => {
