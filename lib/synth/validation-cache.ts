@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { App, CloudFormationValidatePlugin, Stage, Validations } from 'aws-cdk-lib';
@@ -52,6 +53,37 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
     super();
     this.cacheFile = cacheDir === false ? undefined : path.join(cacheDir, 'verdicts.json');
   }
+
+  /**
+   * The validator's version, as aws-cdk-lib's plugin gives it (the validator's own answer), kept
+   * beside the verdicts for the installed validator package (its `package.json` and WebAssembly
+   * file). aws-cdk-lib reads it on every synth, and asking the validator loads its 9 MB
+   * WebAssembly module: about 0.25 s that a synth whose every verdict is kept needs for nothing
+   * else. Asked again when the package changes, the cache is off, or nothing can be kept.
+   */
+  override get version(): string | undefined {
+    if (this.knownVersion === undefined) {
+      const file = this.cacheFile && path.join(path.dirname(this.cacheFile), 'version.json');
+      const identity = file && !cachesOff() ? validatorIdentity() : undefined;
+      if (file && identity) {
+        try {
+          const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+          const { identity: keptIdentity, version } = (kept ?? {}) as Record<string, unknown>;
+          if (keptIdentity === identity && typeof version === 'string') this.knownVersion = version;
+        } catch {
+          // not kept yet, or damaged: ask the validator
+        }
+      }
+      if (this.knownVersion === undefined) {
+        this.knownVersion = super.version ?? null;
+        if (file && identity && typeof this.knownVersion === 'string')
+          writeAtomically(file, JSON.stringify({ identity, version: this.knownVersion }));
+      }
+    }
+    return this.knownVersion ?? undefined;
+  }
+
+  private knownVersion: string | null | undefined;
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const rules = rulesDigest(this.version);
@@ -251,6 +283,31 @@ function restore(stored: readonly StoredViolation[], templatePath: string): Poli
     ...v,
     violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath })),
   }));
+}
+
+/**
+ * The identity of the installed validator (`@aws/cloudformation-validate` as aws-cdk-lib resolves
+ * it): the SHA-256 of its folder, its `package.json` and the size and modification time of its
+ * WebAssembly files; undefined when it cannot be found.
+ */
+function validatorIdentity(): string | undefined {
+  try {
+    const pkg = createRequire(require.resolve('aws-cdk-lib/package.json')).resolve(
+      '@aws/cloudformation-validate/package.json',
+    );
+    const dir = path.dirname(pkg);
+    const hash = createHash('sha256').update(`${dir}\n`).update(fs.readFileSync(pkg));
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.wasm'))
+      .sort()) {
+      const st = fs.statSync(path.join(dir, f));
+      hash.update(`\n${f} ${st.size} ${st.mtimeMs}`);
+    }
+    return hash.digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 /**

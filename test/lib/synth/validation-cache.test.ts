@@ -220,7 +220,26 @@ describe('CachedCloudFormationValidatePlugin', () => {
     const blocked = path.join(work, 'cache-blocked');
     fs.mkdirSync(path.join(blocked, 'verdicts.json'), { recursive: true });
     expect(reportOf(cached(blocked, REFUSED))).toEqual(own);
-    expect(fs.readdirSync(blocked)).toEqual(['verdicts.json']);
+    // (the validator's version is kept beside it: version.json)
+    expect(fs.readdirSync(blocked).sort()).toEqual(['verdicts.json', 'version.json']);
+  });
+
+  test("keeps the validator's version, which aws-cdk-lib reads on every synth, instead of loading the validator for it", () => {
+    const cacheDir = path.join(work, 'cache-5');
+    const own = new CloudFormationValidatePlugin().version;
+    expect(own).toMatch(/^\d+\.\d+\.\d+/);
+    const asked = jest.spyOn(CloudFormationValidatePlugin.prototype, 'version', 'get');
+    expect(new CachedCloudFormationValidatePlugin(cacheDir).version).toBe(own);
+    expect(asked).toHaveBeenCalledTimes(1);
+    asked.mockClear();
+    expect(new CachedCloudFormationValidatePlugin(cacheDir).version).toBe(own);
+    expect(asked).not.toHaveBeenCalled();
+
+    // A damaged file, or the cache off: the validator is asked.
+    fs.writeFileSync(path.join(cacheDir, 'version.json'), '{"identity": 1');
+    expect(new CachedCloudFormationValidatePlugin(cacheDir).version).toBe(own);
+    expect(withCachesOff(() => new CachedCloudFormationValidatePlugin(cacheDir).version)).toBe(own);
+    expect(asked).toHaveBeenCalledTimes(2);
   });
 
   test('a finding read from the cache fails synth under @aws-cdk/core:validateAgainstDefaultRules, as the validator would', () => {
