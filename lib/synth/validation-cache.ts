@@ -21,9 +21,11 @@ import { cachesOff, projectCacheDir } from '../../constructs/shared/cache-dir';
  * validates each template alone. This plugin asks the validator only about the templates whose
  * key ({@link validationKey}) it has not seen, and reads the others' verdicts from
  * `node_modules/.cache/office-zones/cfn-validate/verdicts.json`. A synth where no template changed
- * starts no validator (its WebAssembly engine takes about 2 s to start on a 2-core machine, most
- * of the validation's cost); a synth where one product changed starts it for that product's
- * templates only, so it saves little there.
+ * asks the validator nothing (its WebAssembly engine takes about 2.5 s to start on a 2-core
+ * machine, most of the validation's cost). When the synth was expected to meet new templates,
+ * {@link startValidatorAhead} has started the validator in a process of its own while the stacks
+ * were built (DEC-044), and the templates not kept are validated there; otherwise in this
+ * process, with aws-cdk-lib's default plugin.
  *
  * What reaches `validation-report.json` is what aws-cdk-lib's own plugin reports: the same plugin
  * name, version, violations in the same order, and aws-cdk-lib's handling of them (errors are
@@ -476,13 +478,17 @@ function writeAtomically(file: string, text: string): boolean {
     fs.renameSync(tmp, file);
     return true;
   } catch {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // a file where the folder should be: there is no temporary file either
+    }
     return false;
   }
 }
 
 /** How long this process waits for one answer of the validator's process before validating itself. */
-const ANSWER_TIMEOUT_MS = 300_000;
+const ANSWER_TIMEOUT_MS = 120_000;
 
 /**
  * The V8 options of the validator's process. Starting the engine grows its WebAssembly memory
@@ -533,8 +539,8 @@ export class ValidatorProcess {
     return new ValidatorProcess(relay, script, pluginModule);
   }
 
-  /** How many answers the relay has posted (the process's end posts one too). */
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  /** [how many answers the relay has posted (the process's end posts one too), the process's id] */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private readonly port: MessagePort;
   private readonly worker: Worker;
   private broken = false;
@@ -555,6 +561,8 @@ export class ValidatorProcess {
     this.worker.on('error', () => this.stop());
     this.worker.unref();
     this.port.unref();
+    // The process ends with this one, even mid-start (it reads its input only once started).
+    process.once('exit', () => this.kill());
   }
 
   /** Whether the process can still answer (it has not failed, ended or been stopped). */
@@ -580,6 +588,10 @@ export class ValidatorProcess {
       if (answer?.report) return answer.report;
       const left = deadline - Date.now();
       if (answer || left <= 0) {
+        const why = answer?.error ?? `no answer in ${ANSWER_TIMEOUT_MS / 1000} s`;
+        process.stderr.write(
+          `Office Zones: the CloudFormation validator's own process cannot answer (${why.split('\n')[0]}); validating in this process instead\n`,
+        );
         this.stop();
         return undefined;
       }
@@ -591,8 +603,19 @@ export class ValidatorProcess {
   stop(): void {
     if (this.broken) return;
     this.broken = true;
+    this.kill();
     this.port.postMessage('stop');
     void this.worker.terminate();
+  }
+
+  /** Ends the validator's process, if the relay has started it and it still runs. */
+  private kill(): void {
+    const pid = Atomics.load(this.signal, 1);
+    try {
+      if (pid > 0) process.kill(pid);
+    } catch {
+      // ended already
+    }
   }
 }
 

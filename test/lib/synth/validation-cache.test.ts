@@ -323,10 +323,16 @@ describe('startValidatorAhead', () => {
     Validations.of(app).addPlugins(
       new CachedCloudFormationValidatePlugin(cacheDir, { validator, recordKept }),
     );
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const started = Date.now();
     expect(reportOf(app)).toEqual(own);
-    // It did not wait out ANSWER_TIMEOUT_MS (5 minutes) for an answer that could not come.
+    // It did not wait out ANSWER_TIMEOUT_MS (2 minutes) for an answer that could not come, and said why.
     expect(Date.now() - started).toBeLessThan(60_000);
+    expect(stderr.mock.calls.map(([line]) => String(line))).toContainEqual(
+      expect.stringMatching(
+        /^Office Zones: the CloudFormation validator's own process cannot answer \(the validator's process ended \(exit 3\): no engine here\); validating in this process instead\n$/,
+      ),
+    );
     expect(validator?.running).toBe(false);
     expect(recordKept).toHaveBeenCalledTimes(1);
   });
