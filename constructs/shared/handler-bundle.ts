@@ -163,45 +163,15 @@ function slotOf(entry: string, options: HandlerBundleOptions & { readonly cacheD
 }
 
 /**
- * The slots of the handlers bundled with another in this process, not yet asked for: each is
- * served once, to its first request, even when `OFFICE_ZONES_CACHE=off` (it was made by this
- * synth, not before it).
+ * Bundles `batch` in one esbuild run, each into its cache slot (staged beside it and moved in
+ * whole: a concurrent synth never reads half a bundle), and copies the first one's bundle to
+ * `outdir`. The others are kept for their first request ({@link bundledAhead}).
  */
-const bundledAhead = new Set<string>();
-
-/**
- * Copies a handler's bundle into `outdir`, bundling it first only when the cache holds no bundle
- * of the same entry and options whose every source file is unchanged (always bundling when
- * `OFFICE_ZONES_CACHE=off`).
- *
- * When it bundles, it bundles with it, in the same esbuild run, every one of `companions` whose
- * bundle the cache does not hold (with `OFFICE_ZONES_CACHE=off`: every one), and keeps them for
- * their first request: the handlers a synth is about to ask for.
- *
- * @param cacheDir where bundles are kept, one folder per entry and options
- * @param companions other handlers to bundle with this one when it must be bundled (default: none)
- * @returns whether the bundle came from the cache (or from a run that bundled it with another)
- */
-export function cachedBundle(
-  entry: string,
+function bundleIntoSlots(
+  batch: readonly ({ readonly entry: string } & ReturnType<typeof slotOf>)[],
   outdir: string,
-  options: HandlerBundleOptions & {
-    readonly cacheDir: string;
-    readonly companions?: readonly string[];
-  },
-): boolean {
-  const own = slotOf(entry, options);
-  const ahead = bundledAhead.delete(own.slot);
-  if ((ahead || !cachesOff()) && isFresh(own.recordFile)) {
-    fs.cpSync(own.bundleDir, outdir, { recursive: true });
-    return true;
-  }
-  const others = [...new Set((options.companions ?? []).map((c) => path.resolve(c)))]
-    .filter((c) => c !== path.resolve(entry))
-    .map((c) => ({ entry: c, ...slotOf(c, options) }))
-    .filter((c) => cachesOff() || !isFresh(c.recordFile));
-  const batch = [{ entry, ...own }, ...others];
-  // Bundle beside the slots and move each in whole: a concurrent synth never reads half a bundle.
+  options: HandlerBundleOptions & { readonly cacheDir: string },
+): void {
   fs.mkdirSync(options.cacheDir, { recursive: true });
   const staging = batch.map((b) => fs.mkdtempSync(path.join(options.cacheDir, `${b.key}.tmp-`)));
   try {
@@ -225,6 +195,55 @@ export function cachedBundle(
     });
   } finally {
     for (const dir of staging) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The slots of the handlers bundled with another in this process, not yet asked for: each is
+ * served once, to its first request, even when `OFFICE_ZONES_CACHE=off` (it was made by this
+ * synth, not before it).
+ */
+const bundledAhead = new Set<string>();
+
+/**
+ * Copies a handler's bundle into `outdir`, bundling it first only when the cache holds no bundle
+ * of the same entry and options whose every source file is unchanged (always bundling when
+ * `OFFICE_ZONES_CACHE=off`).
+ *
+ * When it bundles, it bundles with it, in the same esbuild run, every one of `companions` whose
+ * bundle the cache does not hold (with `OFFICE_ZONES_CACHE=off`: every one), and keeps them for
+ * their first request, on the bet that the synth will ask for them (DEC-045). Should that run
+ * fail (a companion that does not compile), the handler is bundled alone: only its own sources
+ * can fail it.
+ *
+ * @param cacheDir where bundles are kept, one folder per entry and options
+ * @param companions other handlers to bundle with this one when it must be bundled (default: none)
+ * @returns whether the bundle came from the cache (or from a run that bundled it with another)
+ */
+export function cachedBundle(
+  entry: string,
+  outdir: string,
+  options: HandlerBundleOptions & {
+    readonly cacheDir: string;
+    readonly companions?: readonly string[];
+  },
+): boolean {
+  const own = slotOf(entry, options);
+  const ahead = bundledAhead.delete(own.slot);
+  if ((ahead || !cachesOff()) && isFresh(own.recordFile)) {
+    fs.cpSync(own.bundleDir, outdir, { recursive: true });
+    return true;
+  }
+  const others = [...new Set((options.companions ?? []).map((c) => path.resolve(c)))]
+    .filter((c) => c !== path.resolve(entry))
+    .map((c) => ({ entry: c, ...slotOf(c, options) }))
+    .filter((c) => cachesOff() || !isFresh(c.recordFile));
+  try {
+    bundleIntoSlots([{ entry, ...own }, ...others], outdir, options);
+  } catch (e) {
+    // A companion that does not compile must not fail this handler, nor name itself in its error.
+    if (others.length === 0) throw e;
+    bundleIntoSlots([{ entry, ...own }], outdir, options);
   }
   return false;
 }

@@ -102,6 +102,16 @@ describe('handler bundles', () => {
     expect(files(out('g'))).toEqual(files(out('alone')));
   });
 
+  test('a companion that does not compile fails nothing but its own bundle', () => {
+    const shout = addShout();
+    fs.writeFileSync(shout, 'export const handler = ;\n');
+    expect(cachedBundle(entry, out('a'), { ...options(), companions: [entry, shout] })).toBe(false);
+    expect(read(out('a'))).toContain('hello');
+    const error = errorOf(() => cachedBundle(shout, out('b'), options()));
+    expect(error).toContain('shout.ts');
+    expect(error).not.toContain('greet.ts');
+  });
+
   test('bundles once and then serves the cache while no source changed', () => {
     expect(cachedBundle(entry, out('a'), options())).toBe(false);
     expect(cachedBundle(entry, out('b'), options())).toBe(true);
