@@ -612,7 +612,7 @@ export class ValidatorProcess {
   private kill(): void {
     const pid = Atomics.load(this.signal, 1);
     try {
-      if (pid > 0) process.kill(pid);
+      if (pid > 0) process.kill(pid, 'SIGKILL'); // it keeps nothing; a stopped process ends too
     } catch {
       // ended already
     }

@@ -46,7 +46,7 @@ try {
 
   port.on('message', (message) => {
     if (message === 'stop') {
-      child.kill();
+      child.kill('SIGKILL');
       port.close();
       return;
     }
