@@ -101,18 +101,29 @@ function askSpy() {
   return { spy, asked };
 }
 
-describe('CachedCloudFormationValidatePlugin', () => {
-  let work: string;
+/**
+ * A temporary folder for the tests of the enclosing `describe` (removed after them), and a new
+ * output folder in it on each call of `outdir()`. Mocks are restored after each test, and
+ * console.error is silenced: aws-cdk-lib prints the report of a synth with findings; the tests
+ * read the file.
+ */
+function useWorkFolder(prefix: string) {
+  let dir = '';
   let n = 0;
-  const outdir = () => path.join(work, `out${n++}`);
   beforeAll(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-cfn-validate-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   });
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   afterEach(() => jest.restoreAllMocks());
-
-  // aws-cdk-lib prints the report of a synth with findings; the tests read the file.
   beforeEach(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+  return { work: () => dir, outdir: () => path.join(dir, `out${n++}`) };
+}
+
+/** A synth's error message with its output folder's name left out, to compare two synths'. */
+const withoutOutdir = (message: string) => message.replace(/out\d+/g, 'out');
+
+describe('CachedCloudFormationValidatePlugin', () => {
+  const { work, outdir } = useWorkFolder('oz-cfn-validate-');
 
   /** aws-cdk-lib's own plugin, registered by aws-cdk-lib itself. */
   const uncached = (spec: Spec) => reportOf(build(outdir(), spec));
@@ -124,7 +135,7 @@ describe('CachedCloudFormationValidatePlugin', () => {
   };
 
   test('writes the report aws-cdk-lib writes, asks the validator only about templates it has not seen, and never when nothing changed (OFFICE_ZONES_CACHE=off: always)', () => {
-    const cacheDir = path.join(work, 'cache-1');
+    const cacheDir = path.join(work(), 'cache-1');
     const own = uncached(REFUSED);
     expect(cfnViolations(own)).toEqual([
       'F3002 Nope warning: A/Topic B/Topic',
@@ -163,7 +174,7 @@ describe('CachedCloudFormationValidatePlugin', () => {
   });
 
   test("keeps each template's findings in its own order, and starts the validator once for templates of different resource types", () => {
-    const cacheDir = path.join(work, 'cache-2');
+    const cacheDir = path.join(work(), 'cache-2');
     // B finds DelaySeconds first, then VisibilityTimeout; A finds only VisibilityTimeout, so in a
     // report of both, VisibilityTimeout comes first.
     const spec: Spec = {
@@ -201,7 +212,7 @@ describe('CachedCloudFormationValidatePlugin', () => {
   });
 
   test('validates again a template whose kept verdict is damaged, and leaves no temporary file when it cannot keep verdicts', () => {
-    const cacheDir = path.join(work, 'cache-3');
+    const cacheDir = path.join(work(), 'cache-3');
     const own = uncached(REFUSED);
     reportOf(cached(cacheDir, REFUSED));
     const file = path.join(cacheDir, 'verdicts.json');
@@ -217,7 +228,7 @@ describe('CachedCloudFormationValidatePlugin', () => {
     expect(asked()).toEqual(['A', 'B', 'C']);
 
     // A folder where the file should be: nothing is kept, and nothing is left behind.
-    const blocked = path.join(work, 'cache-blocked');
+    const blocked = path.join(work(), 'cache-blocked');
     fs.mkdirSync(path.join(blocked, 'verdicts.json'), { recursive: true });
     expect(reportOf(cached(blocked, REFUSED))).toEqual(own);
     // (the validator's version is kept beside it: version.json)
@@ -225,7 +236,7 @@ describe('CachedCloudFormationValidatePlugin', () => {
   });
 
   test("keeps the validator's version, which aws-cdk-lib reads on every synth, instead of loading the validator for it", () => {
-    const cacheDir = path.join(work, 'cache-5');
+    const cacheDir = path.join(work(), 'cache-5');
     const own = new CloudFormationValidatePlugin().version;
     expect(own).toMatch(/^\d+\.\d+\.\d+/);
     const asked = jest.spyOn(CloudFormationValidatePlugin.prototype, 'version', 'get');
@@ -243,27 +254,20 @@ describe('CachedCloudFormationValidatePlugin', () => {
   });
 
   test('a finding read from the cache fails synth under @aws-cdk/core:validateAgainstDefaultRules, as the validator would', () => {
-    const cacheDir = path.join(work, 'cache-4');
+    const cacheDir = path.join(work(), 'cache-4');
     reportOf(cached(cacheDir, REFUSED)); // the verdicts are kept
     const { spy } = askSpy();
     const message = errorOf(() => cached(cacheDir, REFUSED, true).synth());
     expect(spy).not.toHaveBeenCalled();
     expect(message).toContain("ERROR VisibilityTimeout: 'abc' is not of type 'integer'");
-    const where = (m: string) => m.replace(/out\d+/g, 'out');
-    expect(where(message)).toBe(where(errorOf(() => build(outdir(), REFUSED, true).synth())));
+    expect(withoutOutdir(message)).toBe(
+      withoutOutdir(errorOf(() => build(outdir(), REFUSED, true).synth())),
+    );
   });
 });
 
 describe('startValidatorAhead', () => {
-  let work: string;
-  let n = 0;
-  const outdir = () => path.join(work, `out${n++}`);
-  beforeAll(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-cfn-ahead-'));
-  });
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-  afterEach(() => jest.restoreAllMocks());
-  beforeEach(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+  const { work, outdir } = useWorkFolder('oz-cfn-ahead-');
 
   /** Builds `spec`, starts the validator ahead as synthOfficeZones does, registers the plugin, synthesizes. */
   const synthAhead = (cacheDir: string, spec: Spec, strict = false) => {
@@ -274,7 +278,7 @@ describe('startValidatorAhead', () => {
   };
 
   test("validates in the validator's process the templates not kept, with aws-cdk-lib's report, and starts none for a synth whose verdicts are all kept", () => {
-    const cacheDir = path.join(work, 'cache-1');
+    const cacheDir = path.join(work(), 'cache-1');
     const own = reportOf(build(outdir(), REFUSED));
     const answers = jest.spyOn(ValidatorProcess.prototype, 'validate');
 
@@ -300,9 +304,8 @@ describe('startValidatorAhead', () => {
     const changed: Spec = { ...REFUSED, C: [['Bucket', BUCKET, { Nope: true }]] };
     const strict = synthAhead(cacheDir, changed, true);
     expect(strict.ahead?.validator).toBeInstanceOf(ValidatorProcess);
-    const where = (m: string) => m.replace(/out\d+/g, 'out');
-    expect(where(errorOf(() => strict.app.synth()))).toBe(
-      where(errorOf(() => build(outdir(), changed, true).synth())),
+    expect(withoutOutdir(errorOf(() => strict.app.synth()))).toBe(
+      withoutOutdir(errorOf(() => build(outdir(), changed, true).synth())),
     );
 
     // OFFICE_ZONES_CACHE=off: every template is new, so the validator always starts.
@@ -312,9 +315,9 @@ describe('startValidatorAhead', () => {
   });
 
   test("validates in this process, with the same report, when the validator's process fails", () => {
-    const cacheDir = path.join(work, 'cache-2');
+    const cacheDir = path.join(work(), 'cache-2');
     const own = reportOf(build(outdir(), REFUSED));
-    const failing = path.join(work, 'failing.mjs');
+    const failing = path.join(work(), 'failing.mjs');
     fs.writeFileSync(failing, "process.stderr.write('no engine here'); process.exit(3);\n");
     const validator = ValidatorProcess.start(failing);
     expect(validator).toBeInstanceOf(ValidatorProcess);
@@ -338,7 +341,7 @@ describe('startValidatorAhead', () => {
   });
 
   test('starts nothing where aws-cdk-lib would not validate, or validates with a plugin of its own', () => {
-    const cacheDir = path.join(work, 'cache-3');
+    const cacheDir = path.join(work(), 'cache-3');
     const start = jest.spyOn(ValidatorProcess, 'start');
     expect(
       startValidatorAhead(new App({ builtinCloudFormationValidation: false }), 'x', cacheDir),
