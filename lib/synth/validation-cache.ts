@@ -379,9 +379,7 @@ export function validationKey(
  */
 export function cacheCloudFormationValidation(app: App, ahead?: ValidatorAhead): boolean {
   if (!cloudFormationValidationRuns(app) || hasCloudFormationValidation(app)) return false;
-  Validations.of(app).addPlugins(
-    new CachedCloudFormationValidatePlugin(projectCacheDir(process.cwd(), 'cfn-validate'), ahead),
-  );
+  Validations.of(app).addPlugins(new CachedCloudFormationValidatePlugin(undefined, ahead));
   return true;
 }
 
