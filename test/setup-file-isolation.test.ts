@@ -119,45 +119,54 @@ describe('test/setup-file-isolation.js under jest-light-runner', () => {
     expect(run.left).toEqual([]);
   });
 
-  test('removes each worker process its temporary directory, cdk.out folders included', () => {
-    const run = runJest(tests, ['--maxWorkers=2']);
-    expect(run.stderr).toContain('Tests:       8 passed, 8 total');
-    expect(run.left).toEqual([]);
-  });
-
-  test('fails a test or hook that outlives its timeout, with jest words, and runs the next', () => {
-    const timeouts = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-isolation-timeouts-'));
-    fs.writeFileSync(path.join(timeouts, 'c.test.ts'), timing);
-    const run = runJest(timeouts, ['--runInBand']);
-    fs.rmSync(timeouts, { recursive: true, force: true });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain('Exceeded timeout of 300 ms for a test.');
-    expect(run.stderr).toContain('Exceeded timeout of 250 ms for a test.');
-    // The timeout names where the test was declared, as jest's runner does.
-    expect(run.stderr).toMatch(/Exceeded timeout of 300 ms[^]*?c\.test\.ts:2:1/);
-    expect(run.stderr).toContain('Exceeded timeout of 200 ms for a hook.');
-    expect(run.stderr).toMatch(/✓ runs after the one that timed out/);
-    // jest-light-runner still runs the tests under a failed beforeAll; the hook fails the file.
-    expect(run.stderr).toMatch(/✕ \(beforeAll\)/);
-    expect(run.stderr).toContain('Tests:       3 failed, 3 passed, 6 total');
-  });
-
-  test('stops a worker whose tests left a server open, and removes its directory', () => {
-    const leaky = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-isolation-leaky-'));
-    fs.writeFileSync(
-      path.join(leaky, 'd.test.ts'),
-      `import * as http from 'node:http';
+  describe('with two workers, in one run: the marking files, a file whose tests time out, a file that leaves a server open and one more', () => {
+    // One nested jest run for the three behaviours below: each run costs a jest start and its
+    // workers (some 4 s of CPU), and the behaviours do not disturb each other's files.
+    let run: ReturnType<typeof runJest>;
+    beforeAll(() => {
+      const mixed = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-isolation-mixed-'));
+      for (const file of fs.readdirSync(tests))
+        fs.copyFileSync(path.join(tests, file), path.join(mixed, file));
+      fs.writeFileSync(path.join(mixed, 'c.test.ts'), timing);
+      fs.writeFileSync(
+        path.join(mixed, 'd.test.ts'),
+        `import * as http from 'node:http';
 test('listens and never closes', async () => {
   await new Promise<void>((resolve) => http.createServer().listen(0, '127.0.0.1', resolve));
 });
 `,
-    );
-    fs.writeFileSync(path.join(leaky, 'e.test.ts'), `test('passes', () => undefined);\n`);
-    const run = runJest(leaky, ['--maxWorkers=2']);
-    fs.rmSync(leaky, { recursive: true, force: true });
-    expect(run.signal).toBeNull(); // spawnSync's own timeout did not have to stop it
-    expect(run.status).toBe(0);
-    expect(run.stderr).toContain('A test worker was stopped: its tests left TCPServerWrap open');
-    expect(run.left).toEqual([]);
+      );
+      fs.writeFileSync(path.join(mixed, 'e.test.ts'), `test('passes', () => undefined);\n`);
+      run = runJest(mixed, ['--maxWorkers=2', '--verbose']);
+      fs.rmSync(mixed, { recursive: true, force: true });
+    });
+
+    test('removes each worker process its temporary directory, cdk.out folders included', () => {
+      expect(run.records).toEqual({ A: '1', B: '1' });
+      expect(run.left).toEqual([]);
+    });
+
+    test('fails a test or hook that outlives its timeout, with jest words, and runs the next', () => {
+      expect(run.status).toBe(1);
+      // Only the file with the timeouts fails; the others pass beside it.
+      expect(run.stderr.match(/^FAIL .*$/gm)).toEqual([expect.stringMatching(/c\.test\.ts$/)]);
+      expect(run.stderr.match(/^PASS .*$/gm)?.length).toBe(4);
+      expect(run.stderr).toContain('Exceeded timeout of 300 ms for a test.');
+      expect(run.stderr).toContain('Exceeded timeout of 250 ms for a test.');
+      // The timeout names where the test was declared, as jest's runner does.
+      expect(run.stderr).toMatch(/Exceeded timeout of 300 ms[^]*?c\.test\.ts:2:1/);
+      expect(run.stderr).toContain('Exceeded timeout of 200 ms for a hook.');
+      expect(run.stderr).toMatch(/✓ runs after the one that timed out/);
+      // jest-light-runner still runs the tests under a failed beforeAll; the hook fails the file.
+      expect(run.stderr).toMatch(/✕ \(beforeAll\)/);
+      // a and b: 4 each; c: 6 (3 failed); d and e: 1 each.
+      expect(run.stderr).toContain('Tests:       3 failed, 13 passed, 16 total');
+    });
+
+    test('stops a worker whose tests left a server open, and removes its directory', () => {
+      expect(run.signal).toBeNull(); // spawnSync's own timeout did not have to stop it
+      expect(run.stderr).toContain('A test worker was stopped: its tests left TCPServerWrap open');
+      expect(run.left).toEqual([]);
+    });
   });
 });
