@@ -1,7 +1,8 @@
 // aws-cdk-lib's CloudFormation validator (its CloudFormationValidatePlugin, which runs
 // @aws/cloudformation-validate) in a Node.js process of its own (validation-cache.ts, DEC-044).
 // Started with every rule aws-cdk-lib ships, then reads one validation context per line on stdin
-// and writes one line on stdout for each: {"report": ...} or {"error": "..."}.
+// and writes one line on stdout for each: {"report": ...} or {"error": "..."}; a line
+// {"version": true} asks for the validator's version instead: {"version": "..."}.
 // argv[2]: the file of aws-cdk-lib's plugin module.
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
@@ -28,7 +29,10 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   if (failure !== undefined) reply = { error: failure };
   else {
     try {
-      reply = { report: plugin.validate(JSON.parse(line)) };
+      const request = JSON.parse(line);
+      reply = request.version
+        ? { version: plugin.version ?? null }
+        : { report: plugin.validate(request) };
     } catch (e) {
       reply = { error: String(e?.stack ?? e) };
     }

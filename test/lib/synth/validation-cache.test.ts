@@ -314,6 +314,21 @@ describe('startValidatorAhead', () => {
     );
   });
 
+  test("asks the validator's process for the validator's version when none is kept, not this process", () => {
+    const cacheDir = path.join(work(), 'cache-version');
+    const own = new CloudFormationValidatePlugin().version;
+    const asked = jest.spyOn(CloudFormationValidatePlugin.prototype, 'version', 'get');
+    const { ahead } = synthAhead(cacheDir, REFUSED);
+    expect(ahead?.validator).toBeInstanceOf(ValidatorProcess);
+    expect(ahead?.validator?.version()).toBe(own);
+    expect(new CachedCloudFormationValidatePlugin(cacheDir, ahead).version).toBe(own);
+    expect(asked).not.toHaveBeenCalled();
+    // Kept for the next synth, which starts no process for it.
+    expect(new CachedCloudFormationValidatePlugin(cacheDir).version).toBe(own);
+    expect(asked).not.toHaveBeenCalled();
+    ahead?.validator?.stop();
+  });
+
   test("validates in this process, with the same report, when the validator's process fails", () => {
     const cacheDir = path.join(work(), 'cache-2');
     const own = reportOf(build(outdir(), REFUSED));
