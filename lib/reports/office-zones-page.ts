@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Blueprint } from '../blueprint';
 import { BROKER_OPENAPI_FILE } from './broker-openapi-report';
 import { attributionRows, COST_ATTRIBUTION_CSV, constructPaths } from './cost-attribution-report';
 import type { ReportContext } from './index';
@@ -7,9 +8,9 @@ import { readSecurityResults } from './security-findings';
 import { SECURITY_SARIF_FILE } from './security-sarif';
 import { ACCESS_PATHS_FILE, readAccessPaths } from './page/access-paths';
 import { architecturePictures } from './page/architecture';
-import { layoutSvg } from './page/graphviz';
+import { layoutSvg, layoutSvgAhead } from './page/graphviz';
 import { renderPage } from './page/html';
-import { pageModel } from './page/model';
+import { architectureModel, pageModel } from './page/model';
 
 export const OFFICE_ZONES_PAGE_FILE = 'office-zones.html';
 
@@ -46,6 +47,17 @@ export function writeOfficeZonesPage(ctx: ReportContext): string[] {
   );
   fs.writeFileSync(path.join(ctx.outdir, OFFICE_ZONES_PAGE_FILE), html);
   return [OFFICE_ZONES_PAGE_FILE];
+}
+
+/**
+ * Starts laying out the pictures {@link writeOfficeZonesPage} will draw for `blueprint`, which
+ * depend on the blueprint alone, so that Graphviz works while the synth makes and checks the
+ * templates (`layoutSvgAhead`, DEC-046). Nothing starts when their layout is kept.
+ *
+ * @returns whether a layout started
+ */
+export function layoutOfficeZonesPageAhead(blueprint: Blueprint): boolean {
+  return layoutSvgAhead(architecturePictures(architectureModel(blueprint)).map((p) => p.dot));
 }
 
 /**

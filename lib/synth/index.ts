@@ -14,6 +14,7 @@ import {
 import { writeReports } from '../reports';
 import { checkRegions } from './regions';
 import { cacheCloudFormationValidation, startValidatorAhead } from './validation-cache';
+import { layoutOfficeZonesPageAhead } from '../reports/office-zones-page';
 import { readSecurityResults } from '../reports/security-findings';
 import {
   formatLimitProblem,
@@ -233,6 +234,9 @@ export function synthOfficeZones(options: SynthOfficeZonesOptions = {}): OfficeZ
 
   // Last, so that the validation report lists the plugins in aws-cdk-lib's order (DEC-043).
   cacheCloudFormationValidation(app, ahead);
+  // The page's pictures depend on the blueprint alone: Graphviz lays them out while the templates
+  // are made and checked (DEC-046).
+  for (const env of environments) layoutOfficeZonesPageAhead(env.blueprint);
   let assembly: CloudAssembly | undefined;
   let synthError: unknown;
   try {

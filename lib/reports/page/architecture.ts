@@ -1,4 +1,4 @@
-import type { PageConsumer, PageModel } from './model';
+import type { ArchitectureModel, PageConsumer } from './model';
 
 /**
  * At most this many consumers (products and partners) in one picture. Beyond it the page draws
@@ -54,7 +54,7 @@ export function consumesEdgeId(c: Pick<PageConsumer, 'kind' | 'name'>, scope: st
  * {@link CONSUMERS_PER_PICTURE} consumers; else an overview (consumers grouped by cost centre)
  * followed by pages of consumers, each with the broker scopes and capabilities it uses.
  */
-export function architecturePictures(model: PageModel): ArchitecturePicture[] {
+export function architecturePictures(model: ArchitectureModel): ArchitecturePicture[] {
   const consumers = sortedConsumers(model.consumers);
   if (consumers.length <= CONSUMERS_PER_PICTURE) {
     return [
@@ -125,7 +125,7 @@ function paginate(consumers: readonly PageConsumer[]): PageConsumer[][] {
 }
 
 function detailPicture(
-  model: PageModel,
+  model: ArchitectureModel,
   consumers: readonly PageConsumer[],
   id: string,
   title: string,
@@ -206,7 +206,7 @@ function detailPicture(
 
 /** One box per cost centre (and one for the partners), with an edge per scope its consumers use. */
 function overviewPicture(
-  model: PageModel,
+  model: ArchitectureModel,
   consumers: readonly PageConsumer[],
 ): ArchitecturePicture {
   const id = 'overview';
@@ -310,7 +310,7 @@ function zoneCluster(
 }
 
 function brokerCluster(
-  model: PageModel,
+  model: ArchitectureModel,
   p: (id: string) => string,
   shown: (scope: string) => boolean,
 ): string[] {
@@ -336,7 +336,7 @@ function brokerCluster(
 }
 
 function backOfficeCluster(
-  model: PageModel,
+  model: ArchitectureModel,
   p: (id: string) => string,
   names: readonly string[],
 ): string[] {
@@ -358,7 +358,7 @@ function backOfficeCluster(
 }
 
 function servesEdges(
-  model: PageModel,
+  model: ArchitectureModel,
   p: (id: string) => string,
   shown: (scope: string) => boolean,
 ): string[] {
@@ -371,11 +371,11 @@ function servesEdges(
   });
 }
 
-function describeZones(model: PageModel): string {
+function describeZones(model: ArchitectureModel): string {
   return `Three zones: the front office, the broker (integration, owned by ${model.broker.owner}, cost centre ${model.broker.costCentre}) and the back office (owned by ${model.backOffice.owner}, cost centre ${model.backOffice.costCentre}). Every arrow from the front office ends at a broker scope; only the broker reaches the back office.`;
 }
 
-function describeServes(model: PageModel, shown: (scope: string) => boolean): string {
+function describeServes(model: ArchitectureModel, shown: (scope: string) => boolean): string {
   return model.backOffice.capabilities
     .map((cap) => {
       const scopes = cap.scopes.filter(shown);

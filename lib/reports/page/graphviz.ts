@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { cachesOff, projectCacheDir } from '../../../constructs/shared/cache-dir';
 
 /** What {@link layoutSvg} returns. */
@@ -37,7 +38,8 @@ export function layoutSvg(
   cacheDir: string | false = cachesOff() ? false : projectCacheDir(process.cwd(), 'graphviz'),
 ): GraphvizLayout {
   const script = path.join(__dirname, 'graphviz-layout.mjs');
-  const file = cacheDir && path.join(cacheDir, `${layoutKey(script, dots)}.json`);
+  const key = layoutKey(script, dots);
+  const file = cacheDir && path.join(cacheDir, `${key}.json`);
   if (file) {
     try {
       const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<GraphvizLayout> | null;
@@ -56,9 +58,70 @@ export function layoutSvg(
       // not laid out before, or cut short: lay it out
     }
   }
-  const layout = runGraphviz(script, dots);
+  const layout = takeAhead(key) ?? runGraphviz(script, dots);
   if (file && cacheDir) keepLayout(cacheDir, file, layout);
   return layout;
+}
+
+/** The longest {@link layoutSvg} waits for a layout started ahead before laying out itself. */
+const AHEAD_TIMEOUT_MS = 300_000;
+
+/** Layouts started by {@link layoutSvgAhead} and not yet taken, by {@link layoutKey}. */
+const ahead = new Map<string, { signal: Int32Array; port: MessagePort; worker: Worker }>();
+
+/**
+ * Starts laying out `dots` now, in a worker thread, for {@link layoutSvg} to take when it is asked
+ * for the same sources: a synth starts the architecture pictures (drawn from the blueprint alone)
+ * before it synthesizes, so that Graphviz works while the templates are made and checked instead
+ * of after them (DEC-046). Nothing starts when the layout is kept (see {@link layoutSvg}) or
+ * already started. A worker that fails or is never asked for costs nothing but its time: the
+ * layout is then made as if nothing had started, with the same errors.
+ *
+ * @param cacheDir as {@link layoutSvg}'s
+ * @returns whether a worker started
+ */
+export function layoutSvgAhead(
+  dots: readonly string[],
+  cacheDir: string | false = cachesOff() ? false : projectCacheDir(process.cwd(), 'graphviz'),
+): boolean {
+  const script = path.join(__dirname, 'graphviz-layout.mjs');
+  const key = layoutKey(script, dots);
+  if (ahead.has(key) || (cacheDir && fs.existsSync(path.join(cacheDir, `${key}.json`))))
+    return false;
+  try {
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(script, {
+      workerData: { officeZonesLayout: { sources: [...dots], port: port2, signal } },
+      transferList: [port2],
+    });
+    worker.on('error', () => {
+      // its answer says so, or layoutSvg's wait runs out and it lays out itself
+    });
+    worker.unref();
+    port1.unref();
+    ahead.set(key, { signal, port: port1, worker });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The layout started ahead for `key`, waited for; undefined when none started or it failed. */
+function takeAhead(key: string): GraphvizLayout | undefined {
+  const started = ahead.get(key);
+  if (!started) return undefined;
+  ahead.delete(key);
+  try {
+    if (Atomics.wait(started.signal, 0, 0, AHEAD_TIMEOUT_MS) === 'timed-out') return undefined;
+    const answer = receiveMessageOnPort(started.port)?.message as
+      Partial<GraphvizLayout & { error: string }> | undefined;
+    return typeof answer?.version === 'string' && Array.isArray(answer.svgs)
+      ? { version: answer.version, svgs: answer.svgs }
+      : undefined;
+  } finally {
+    void started.worker.terminate();
+  }
 }
 
 /** The most layouts the cache folder keeps (the newest by modification time). */

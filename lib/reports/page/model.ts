@@ -123,9 +123,15 @@ export interface PageSources {
   readonly accessPaths: AccessPathsRead;
 }
 
-/** Builds the page model: the blueprint as the broker publishes it, the cost rows, the findings. */
-export function pageModel(sources: PageSources): PageModel {
-  const { blueprint, rows } = sources;
+/**
+ * What the architecture pictures are drawn from: the back office, the broker and the consumers,
+ * all from the blueprint alone, so that a synth can lay the pictures out before it has
+ * synthesized anything (`layoutSvgAhead`).
+ */
+export type ArchitectureModel = Pick<PageModel, 'backOffice' | 'broker' | 'consumers'>;
+
+/** The blueprint as the broker publishes it: the part of the page model the pictures draw. */
+export function architectureModel(blueprint: Blueprint): ArchitectureModel {
   const manifest = brokerManifest(blueprint);
   const backOffice = blueprint.backOffice;
   const capabilities = backOffice.capabilities.map((c): PageCapability => ({
@@ -167,7 +173,22 @@ export function pageModel(sources: PageSources): PageModel {
         .map((c) => c.clientName),
     };
   });
+  return {
+    backOffice: { owner: backOffice.owner, costCentre: backOffice.costCentre, capabilities },
+    broker: {
+      owner: blueprint.broker.owner,
+      costCentre: blueprint.broker.costCentre,
+      stack: manifest.brokerStack,
+      routes,
+    },
+    consumers,
+  };
+}
 
+/** Builds the page model: the blueprint as the broker publishes it, the cost rows, the findings. */
+export function pageModel(sources: PageSources): PageModel {
+  const { blueprint, rows } = sources;
+  const backOffice = blueprint.backOffice;
   const count = (by: (r: AttributionRow) => string): ResourceCount[] => {
     const m = new Map<string, { taggable: number; untaggable: number }>();
     for (const r of rows) {
@@ -213,14 +234,7 @@ export function pageModel(sources: PageSources): PageModel {
     enterprise: blueprint.enterprise,
     environment: blueprint.environment,
     zones: ZONES.map((zone) => ({ zone, label: ZONE_LABELS[zone] })),
-    backOffice: { owner: backOffice.owner, costCentre: backOffice.costCentre, capabilities },
-    broker: {
-      owner: blueprint.broker.owner,
-      costCentre: blueprint.broker.costCentre,
-      stack: manifest.brokerStack,
-      routes,
-    },
-    consumers,
+    ...architectureModel(blueprint),
     cost: {
       resources: rows.length,
       taggable: taggable.length,

@@ -5,7 +5,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { BlueprintError } from '../../../lib/blueprint';
 import { SecurityGateError, synthOfficeZones } from '../../../lib/synth';
-import { CDK_CONTEXT, errorOf, referenceInput } from '../../helpers';
+import { writeReports } from '../../../lib/reports';
+import { CDK_CONTEXT, errorOf, referenceInput, withCachesOff } from '../../helpers';
 
 const root = path.join(__dirname, '..', '..', '..');
 
@@ -36,6 +37,37 @@ describe('synthOfficeZones', () => {
       ]),
     );
     for (const file of result.reports) expect(fs.existsSync(path.join(outdir, file))).toBe(true);
+  });
+
+  test('lays out the page ahead, while the templates are made: the page as laid out after them, no Graphviz process', () => {
+    // The CommonJS module object, whose spawnSync graphviz.ts calls (the namespace import is frozen).
+    const spawn = jest.spyOn(
+      require('node:child_process') as typeof import('node:child_process'),
+      'spawnSync',
+    );
+    const graphvizChildren = () =>
+      spawn.mock.calls.filter(([, args]) =>
+        (args ?? []).some((a) => a.endsWith('graphviz-layout.mjs')),
+      ).length;
+    const page = (dir: string) => fs.readFileSync(path.join(dir, 'office-zones.html'), 'utf8');
+    withCachesOff(() =>
+      synthOfficeZones({ app: appIn(outdir), blueprint: referenceInput(), securityGate: false }),
+    );
+    expect(graphvizChildren()).toBe(0);
+    // The same page as a synth that lays it out afterwards, in a Graphviz process.
+    const after = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-synth-after-'));
+    try {
+      const { blueprint, stacks } = synthOfficeZones({
+        app: appIn(after),
+        blueprint: referenceInput(),
+        securityGate: false,
+      });
+      withCachesOff(() => writeReports({ outdir: after, blueprint, stacks }));
+      expect(graphvizChildren()).toBe(1);
+      expect(page(after)).toBe(page(outdir));
+    } finally {
+      fs.rmSync(after, { recursive: true, force: true });
+    }
   });
 
   test('builds a blueprint file', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LAYOUTS_KEPT, layoutSvg } from '../../../../lib/reports/page/graphviz';
+import { LAYOUTS_KEPT, layoutSvg, layoutSvgAhead } from '../../../../lib/reports/page/graphviz';
 import { projectCacheDir } from '../../../../constructs/shared/cache-dir';
 import { withCachesOff } from '../../../helpers';
 
@@ -72,5 +72,59 @@ describe('Graphviz layouts', () => {
     expect(left).not.toContain(`${String(0).padStart(64, '0')}.json`);
     expect(left).not.toContain(`${String(1).padStart(64, '0')}.json`);
     expect(left).not.toContain(`${String(2).padStart(64, '0')}.json`);
+  });
+
+  /** The Graphviz child processes `fn` starts (layoutSvg lays out in one when nothing was started ahead). */
+  const childrenOf = <T>(fn: () => T): { result: T; children: number } => {
+    // The CommonJS module object, whose spawnSync graphviz.ts calls (the namespace import is frozen).
+    const spawn = jest.spyOn(
+      require('node:child_process') as typeof import('node:child_process'),
+      'spawnSync',
+    );
+    try {
+      const result = fn();
+      const children = spawn.mock.calls.filter(([, args]) =>
+        (args ?? []).some((a) => a.endsWith('graphviz-layout.mjs')),
+      ).length;
+      return { result, children };
+    } finally {
+      spawn.mockRestore();
+    }
+  };
+
+  test('takes the layout started ahead in a worker thread: the same SVGs, kept the same way, no child process', () => {
+    const sources = [DOT, 'digraph { c -> d }'];
+    const alone = childrenOf(() => layoutSvg(sources, false));
+    expect(alone.children).toBe(1);
+    expect(layoutSvgAhead(sources, dir)).toBe(true);
+    expect(layoutSvgAhead(sources, dir)).toBe(false); // started already
+    const taken = childrenOf(() => layoutSvg(sources, dir));
+    expect(taken).toEqual({ result: alone.result, children: 0 });
+    expect(fs.readdirSync(dir)).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.json$/)]);
+    // Kept: nothing starts, and the kept layout is read.
+    expect(layoutSvgAhead(sources, dir)).toBe(false);
+    expect(childrenOf(() => layoutSvg(sources, dir))).toEqual({
+      result: alone.result,
+      children: 0,
+    });
+    // A layout started ahead for other sources is not taken for these.
+    expect(layoutSvgAhead(['digraph { e }'], false)).toBe(true);
+    expect(childrenOf(() => layoutSvg([DOT], false)).children).toBe(1);
+  });
+
+  test('lays out itself, with the same error, when the layout started ahead fails', () => {
+    const broken = ['digraph { a -> }'];
+    const alone = (() => {
+      try {
+        layoutSvg(broken, false);
+        return 'no error';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(alone).toMatch(/^Graphviz could not lay out the architecture picture: .*syntax error/s);
+    expect(layoutSvgAhead(broken, false)).toBe(true);
+    const { children } = childrenOf(() => expect(() => layoutSvg(broken, false)).toThrow(alone));
+    expect(children).toBe(1);
   });
 });

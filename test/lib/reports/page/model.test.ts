@@ -1,6 +1,6 @@
 import { parseBlueprint, REFERENCE_BLUEPRINT } from '../../../../lib/blueprint';
 import type { AttributionRow } from '../../../../lib/reports/cost-attribution-report';
-import { pageModel } from '../../../../lib/reports/page/model';
+import { architectureModel, pageModel } from '../../../../lib/reports/page/model';
 
 function row(part: Partial<AttributionRow>): AttributionRow {
   return {
@@ -52,6 +52,15 @@ describe('pageModel', () => {
     rows,
     security: { validated: true, packs: [] },
     accessPaths: { state: 'absent' },
+  });
+
+  test('draws its pictures from the blueprint alone: the part architectureModel gives before any synth', () => {
+    const { backOffice, broker, consumers } = model;
+    expect(architectureModel(parseBlueprint(REFERENCE_BLUEPRINT))).toEqual({
+      backOffice,
+      broker,
+      consumers,
+    });
   });
 
   test('counts resources by zone, product and cost centre, and the tag coverage', () => {
