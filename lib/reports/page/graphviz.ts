@@ -13,6 +13,14 @@ export interface GraphvizLayout {
   readonly svgs: readonly string[];
 }
 
+/** The script that lays out, as a child process or a worker thread. */
+const LAYOUT_SCRIPT = path.join(__dirname, 'graphviz-layout.mjs');
+
+/** Where layouts are kept by default: the working directory's project cache, none when caches are off. */
+function defaultLayoutCache(): string | false {
+  return cachesOff() ? false : projectCacheDir(process.cwd(), 'graphviz');
+}
+
 /**
  * Lays out DOT graphs as SVG with Graphviz's `dot` engine, compiled to WebAssembly
  * (`@hpcc-js/wasm-graphviz`): offline, no binary to install.
@@ -35,10 +43,9 @@ export interface GraphvizLayout {
  */
 export function layoutSvg(
   dots: readonly string[],
-  cacheDir: string | false = cachesOff() ? false : projectCacheDir(process.cwd(), 'graphviz'),
+  cacheDir: string | false = defaultLayoutCache(),
 ): GraphvizLayout {
-  const script = path.join(__dirname, 'graphviz-layout.mjs');
-  const key = layoutKey(script, dots);
+  const key = layoutKey(LAYOUT_SCRIPT, dots);
   const file = cacheDir && path.join(cacheDir, `${key}.json`);
   if (file) {
     try {
@@ -58,7 +65,7 @@ export function layoutSvg(
       // not laid out before, or cut short: lay it out
     }
   }
-  const layout = takeAhead(key) ?? runGraphviz(script, dots);
+  const layout = takeAhead(key) ?? runGraphviz(LAYOUT_SCRIPT, dots);
   if (file && cacheDir) keepLayout(cacheDir, file, layout);
   return layout;
 }
@@ -82,16 +89,15 @@ const ahead = new Map<string, { signal: Int32Array; port: MessagePort; worker: W
  */
 export function layoutSvgAhead(
   dots: readonly string[],
-  cacheDir: string | false = cachesOff() ? false : projectCacheDir(process.cwd(), 'graphviz'),
+  cacheDir: string | false = defaultLayoutCache(),
 ): boolean {
-  const script = path.join(__dirname, 'graphviz-layout.mjs');
-  const key = layoutKey(script, dots);
+  const key = layoutKey(LAYOUT_SCRIPT, dots);
   if (ahead.has(key) || (cacheDir && fs.existsSync(path.join(cacheDir, `${key}.json`))))
     return false;
   try {
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(script, {
+    const worker = new Worker(LAYOUT_SCRIPT, {
       workerData: { officeZonesLayout: { sources: [...dots], port: port2, signal } },
       transferList: [port2],
     });
