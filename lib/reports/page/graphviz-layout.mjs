@@ -3,13 +3,15 @@
 // synchronous (see graphviz.ts), so this runs apart from them, in one of two ways:
 // - as a child process: reads a JSON array of DOT sources on stdin and writes
 //   {"version", "svgs"} on stdout;
-// - as a worker thread started ahead of the reports (layoutSvgAhead): takes the sources from its
-//   workerData, posts {"version", "svgs"} or {"error"} on its port, and then counts signal[0] up.
+// - in a worker thread started ahead of the reports (layoutSvgAhead, whose worker imports this):
+//   takes the sources from its workerData, posts {"version", "svgs"} or {"error"} on its port,
+//   and then counts signal[0] up.
 import { Buffer } from 'node:buffer';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { Graphviz } from '@hpcc-js/wasm-graphviz';
 
 async function layout(sources) {
+  // Imported here, so that a worker whose Graphviz cannot load answers with the error.
+  const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
   const graphviz = await Graphviz.load();
   return { version: graphviz.version(), svgs: sources.map((dot) => graphviz.dot(dot, 'svg')) };
 }

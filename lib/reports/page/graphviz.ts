@@ -85,11 +85,13 @@ const ahead = new Map<string, { signal: Int32Array; port: MessagePort; worker: W
  * layout is then made as if nothing had started, with the same errors.
  *
  * @param cacheDir as {@link layoutSvg}'s
+ * @param script the script the worker runs (default: `graphviz-layout.mjs`; tests give failing ones)
  * @returns whether a worker started
  */
 export function layoutSvgAhead(
   dots: readonly string[],
   cacheDir: string | false = defaultLayoutCache(),
+  script = LAYOUT_SCRIPT,
 ): boolean {
   const key = layoutKey(LAYOUT_SCRIPT, dots);
   if (ahead.has(key) || (cacheDir && fs.existsSync(path.join(cacheDir, `${key}.json`))))
@@ -97,8 +99,9 @@ export function layoutSvgAhead(
   try {
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(LAYOUT_SCRIPT, {
-      workerData: { officeZonesLayout: { sources: [...dots], port: port2, signal } },
+    const worker = new Worker(AHEAD_WORKER, {
+      eval: true,
+      workerData: { officeZonesLayout: { script, sources: [...dots], port: port2, signal } },
       transferList: [port2],
     });
     worker.on('error', () => {
@@ -112,6 +115,31 @@ export function layoutSvgAhead(
     return false;
   }
 }
+
+/**
+ * The worker of {@link layoutSvgAhead}: runs the layout script, which posts its answer and counts
+ * signal[0] up; should the script fail or end without answering, this answers for it with an
+ * error, so that {@link layoutSvg}, which waits without an event loop, never waits for an answer
+ * that cannot come.
+ */
+const AHEAD_WORKER = `
+const { workerData } = require('node:worker_threads');
+const { pathToFileURL } = require('node:url');
+const { script, port, signal } = workerData.officeZonesLayout;
+const fail = (e) => {
+  if (Atomics.load(signal, 0) > 0) return; // answered already
+  try {
+    port.postMessage({ error: String((e && e.message) || e) });
+  } finally {
+    Atomics.add(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  }
+};
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+process.on('exit', (code) => fail('the layout worker ended (exit ' + code + ') without an answer'));
+import(pathToFileURL(script).href).catch(fail);
+`;
 
 /** The layout started ahead for `key`, waited for; undefined when none started or it failed. */
 function takeAhead(key: string): GraphvizLayout | undefined {

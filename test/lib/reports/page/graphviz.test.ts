@@ -127,4 +127,24 @@ describe('Graphviz layouts', () => {
     const { children } = childrenOf(() => expect(() => layoutSvg(broken, false)).toThrow(alone));
     expect(children).toBe(1);
   });
+
+  test('lays out itself, at once, when the worker started ahead ends without an answer or cannot load its script', () => {
+    const sources = ['digraph { f -> g }'];
+    const alone = layoutSvg(sources, false);
+    const scripts = {
+      'exits.mjs': 'process.exit(0);\n',
+      'throws.mjs': "throw new Error('no Graphviz here');\n",
+      'hangs-then-throws.mjs': "setTimeout(() => { throw new Error('late'); }, 50);\n",
+    };
+    for (const [name, text] of Object.entries(scripts)) {
+      const script = path.join(dir, name);
+      fs.writeFileSync(script, text);
+      expect(layoutSvgAhead(sources, false, script)).toBe(true);
+      const started = Date.now();
+      const taken = childrenOf(() => layoutSvg(sources, false));
+      // Not the five minutes layoutSvg would wait for an answer that cannot come.
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(taken).toEqual({ result: alone, children: 1 });
+    }
+  });
 });
