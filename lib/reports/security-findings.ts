@@ -145,8 +145,8 @@ function securityResults(ctx: ReportContext, reportText: string | undefined): Se
             : undefined,
         })),
       );
-    const findings = toFindings(plugin?.violations, false);
-    const acknowledged = toFindings(plugin?.suppressedViolations, true);
+    const findings = distinct(toFindings(plugin?.violations, false));
+    const acknowledged = distinct(toFindings(plugin?.suppressedViolations, true));
     const rules = [...recorded];
     for (const f of [...findings, ...acknowledged]) {
       if (!rules.some((r) => r.id === f.ruleId)) {
@@ -162,6 +162,21 @@ function securityResults(ctx: ReportContext, reportText: string | undefined): Se
     return { name, version: plugin?.pluginVersion, rules, findings, acknowledged };
   });
   return { validated: reportText !== undefined, packs };
+}
+
+/**
+ * The findings with each finding at each place once. A violation whose resources aws-cdk-lib
+ * cannot place in the construct tree (an access path names the stacks it crosses, not a
+ * resource) comes with one empty construct per resource: one finding, not one per stack.
+ */
+function distinct(findings: SecurityFinding[]): SecurityFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = JSON.stringify([f.findingId, f.constructPath, f.templateFile, f.logicalId]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The parts of a cloud assembly manifest artifact that locate findings. */

@@ -57,7 +57,8 @@ function packSection(pack: PackResult): string[] {
     );
     for (const f of pack.findings) {
       out.push(
-        `| \`${cell(f.findingId)}\` | ${f.severity} | \`${cell(f.constructPath)}\` | ${where(f)} | ${cell(f.fix ?? '')} |`,
+        // A finding at no construct (an access path, which crosses stacks) says what it is there.
+        `| \`${cell(f.findingId)}\` | ${f.severity} | ${f.constructPath ? `\`${cell(f.constructPath)}\`` : cell(f.description)} | ${where(f)} | ${cell(f.fix ?? '')} |`,
       );
     }
   }

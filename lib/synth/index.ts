@@ -108,6 +108,7 @@ export class SecurityGateError extends Error {
       readonly findingId: string;
       readonly severity: string;
       readonly constructPath: string;
+      readonly description?: string;
       readonly fix?: string;
     }[],
   ) {
@@ -116,7 +117,10 @@ export class SecurityGateError extends Error {
         findings
           .map(
             (f) =>
-              `  ${f.findingId} (${f.severity}) at ${f.constructPath}${f.fix ? `\n    fix: ${f.fix}` : ''}`,
+              // A finding at a construct names the construct; one that is at none (an access path,
+              // which crosses stacks) says what it is: principal, action, resource, decision and
+              // the deciding statements.
+              `  ${f.findingId} (${f.severity})${!f.constructPath && f.description ? `: ${f.description}` : ` at ${f.constructPath}`}${f.fix ? `\n    fix: ${f.fix}` : ''}`,
           )
           .join('\n'),
     );

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { BlueprintError } from '../../../lib/blueprint';
 import { SecurityGateError, synthOfficeZones } from '../../../lib/synth';
@@ -110,6 +111,56 @@ describe('the security gate of synthOfficeZones', () => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'oz-gate-warning-'));
   });
   afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('fails on an access path, naming principal, action, resource and the deciding statement, once per path', () => {
+    // As `cdk synth` runs the app: the CDK CLI reports validation itself, so aws-cdk-lib does not
+    // throw, and the gate is what fails the synth.
+    const app = new App({
+      outdir,
+      context: {
+        ...CDK_CONTEXT,
+        'aws:cdk:bundling-stacks': [],
+        '@aws-cdk/core:failSynthOnValidationErrors': false,
+      },
+    });
+    // The operations topic's policy keeps only its TLS deny: CloudWatch alarms may not publish.
+    Aspects.of(app).add({
+      visit(node) {
+        if (node instanceof sns.CfnTopicPolicy && node.node.path.includes('/Operations'))
+          node.addPropertyOverride('PolicyDocument.Statement', [
+            {
+              Sid: 'TlsOnly',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'sns:Publish',
+              Resource: '*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ]);
+      },
+    });
+    let error: unknown;
+    try {
+      synthOfficeZones({ app, blueprint: referenceInput() });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SecurityGateError);
+    const { findings, message } = error as SecurityGateError;
+    const publish = findings.filter((f) => /^run\.alarm\..*\.publish$/.test(f.findingId));
+    expect(publish.length).toBeGreaterThan(0);
+    expect(message).toMatch(
+      /run\.alarm\.\S+\.publish \(error\): CloudWatch publishes the alarm \S+ to \S+: expected allow, got ImplicitlyDenied\. principal cloudwatch\.amazonaws\.com; action sns:Publish; resource arn:aws:sns:\S+; decided by resource policy AWS::SNS::TopicPolicy \S+ \[no statement allows\]\. \(simulation\)\n {4}fix: /,
+    );
+    // Each path once: in the gate's count and in the security report (a path crosses two stacks).
+    const report = fs.readFileSync(path.join(outdir, 'security-report.md'), 'utf8');
+    const section = report.slice(report.indexOf('## OfficeZonesAccessPaths'));
+    expect(section).toContain(`### Open findings (${findings.length})`);
+    expect(new Set(findings.map((f) => f.findingId)).size).toBe(findings.length);
+    expect(section).toMatch(
+      /\| error \| CloudWatch publishes the alarm \S+ to \S+: expected allow/,
+    );
+  });
 
   test('fails when a warning-level finding is open, as the security report says, with its fix', () => {
     // A web product without `countries`: AwsSolutions-CFR1 (no geo restriction) is a warning,
