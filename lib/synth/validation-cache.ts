@@ -600,15 +600,14 @@ export class ValidatorProcess {
   /** Sends `message` and waits for the answer `accept` takes; any other answer stops the process. */
   private request<T>(
     message: unknown,
-    accept: (answer: { report?: PolicyValidationPluginReport; version?: unknown }) => T | undefined,
+    accept: (answer: ProcessAnswer) => T | undefined,
   ): T | undefined {
     if (this.broken) return undefined;
     const seen = Atomics.load(this.signal, 0);
     this.port.postMessage(message);
     const deadline = Date.now() + ANSWER_TIMEOUT_MS;
     for (;;) {
-      const answer = receiveMessageOnPort(this.port)?.message as
-        { report?: PolicyValidationPluginReport; version?: unknown; error?: string } | undefined;
+      const answer = receiveMessageOnPort(this.port)?.message as ProcessAnswer | undefined;
       const accepted = answer && !answer.error ? accept(answer) : undefined;
       if (accepted !== undefined) return accepted;
       const left = deadline - Date.now();
@@ -644,6 +643,13 @@ export class ValidatorProcess {
       // ended already
     }
   }
+}
+
+/** One line of the validator's process: a report, the validator's version, or why it cannot answer. */
+interface ProcessAnswer {
+  readonly report?: PolicyValidationPluginReport;
+  readonly version?: unknown;
+  readonly error?: string;
 }
 
 function hasCloudFormationValidation(scope: Stage): boolean {

@@ -70,8 +70,11 @@ export function layoutSvg(
   return layout;
 }
 
-/** The longest {@link layoutSvg} waits for a layout started ahead before laying out itself. */
-const AHEAD_TIMEOUT_MS = 300_000;
+/**
+ * The longest a layout may take, in a child process or started ahead: hundreds of consumers lay
+ * out in seconds; a layout that hangs must not hang synth.
+ */
+const LAYOUT_TIMEOUT_MS = 300_000;
 
 /** Layouts started by {@link layoutSvgAhead} and not yet taken, by {@link layoutKey}. */
 const ahead = new Map<string, { signal: Int32Array; port: MessagePort; worker: Worker }>();
@@ -117,28 +120,31 @@ export function layoutSvgAhead(
 }
 
 /**
- * The worker of {@link layoutSvgAhead}: runs the layout script, which posts its answer and counts
- * signal[0] up; should the script fail or end without answering, this answers for it with an
- * error, so that {@link layoutSvg}, which waits without an event loop, never waits for an answer
- * that cannot come.
+ * The worker of {@link layoutSvgAhead}: imports the layout script, posts what its `layout` answers
+ * and counts signal[0] up, once. Should the script fail, not load, or end the worker before it
+ * answers, the answer is the error, so that {@link layoutSvg}, which waits without an event loop,
+ * never waits for an answer that cannot come.
  */
 const AHEAD_WORKER = `
 const { workerData } = require('node:worker_threads');
 const { pathToFileURL } = require('node:url');
-const { script, port, signal } = workerData.officeZonesLayout;
-const fail = (e) => {
+const { script, sources, port, signal } = workerData.officeZonesLayout;
+const answer = (message) => {
   if (Atomics.load(signal, 0) > 0) return; // answered already
   try {
-    port.postMessage({ error: String((e && e.message) || e) });
+    port.postMessage(message);
   } finally {
     Atomics.add(signal, 0, 1);
     Atomics.notify(signal, 0);
   }
 };
+const fail = (e) => answer({ error: String((e && e.message) || e) });
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 process.on('exit', (code) => fail('the layout worker ended (exit ' + code + ') without an answer'));
-import(pathToFileURL(script).href).catch(fail);
+import(pathToFileURL(script).href)
+  .then((module) => module.layout(sources))
+  .then(answer, fail);
 `;
 
 /** The layout started ahead for `key`, waited for; undefined when none started or it failed. */
@@ -147,7 +153,7 @@ function takeAhead(key: string): GraphvizLayout | undefined {
   if (!started) return undefined;
   ahead.delete(key);
   try {
-    if (Atomics.wait(started.signal, 0, 0, AHEAD_TIMEOUT_MS) === 'timed-out') return undefined;
+    if (Atomics.wait(started.signal, 0, 0, LAYOUT_TIMEOUT_MS) === 'timed-out') return undefined;
     const answer = receiveMessageOnPort(started.port)?.message as
       Partial<GraphvizLayout & { error: string }> | undefined;
     return typeof answer?.version === 'string' && Array.isArray(answer.svgs)
@@ -166,8 +172,7 @@ function runGraphviz(script: string, dots: readonly string[]): GraphvizLayout {
     input: JSON.stringify(dots),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    // Hundreds of consumers lay out in seconds; a layout that hangs must not hang synth.
-    timeout: 300_000,
+    timeout: LAYOUT_TIMEOUT_MS,
   });
   if (result.error) throw result.error;
   if (result.status !== 0) {
